@@ -1,0 +1,192 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "ackguard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ackguard", targets: ["ackguard"]),
+        .executable(name: "ackguard-emulator", targets: ["ackguard-emulator"]),
+        .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "ACKEmulator", targets: ["ACKEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure request signing (V3 ACS3-HMAC-SHA256, ROA HMAC-SHA1, RPC HMAC-SHA1).
+        .target(
+            name: "AlibabaCloudSigning",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // Credentials, HTTP transport, retries, rate limiting, the CS operations and models.
+        .target(
+            name: "AlibabaCloud",
+            dependencies: [
+                "AlibabaCloudSigning", "Audit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Kubeconfig and a small typed Kubernetes client.
+        .target(
+            name: "KubernetesAPI",
+            dependencies: [
+                "Audit",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Evidence in, findings out. No I/O, no clock, no randomness.
+        .target(name: "Audit", swiftSettings: strict),
+        // Builds evidence from API documents: the saved-folder reader and writer, the decoding shared with live.
+        .target(
+            name: "Collection",
+            dependencies: ["Audit", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // Builds evidence live: the CS API through AlibabaCloud, the clusters through KubernetesAPI.
+        .target(
+            name: "LiveCollection",
+            dependencies: [
+                "Audit", "Collection", "AlibabaCloud", "KubernetesAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "Reports", dependencies: ["Audit"], swiftSettings: strict),
+        // Suppression files (YAML): which findings are accepted risks, until when.
+        .target(
+            name: "Suppressions",
+            dependencies: ["Audit", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // Scan history in SQLite, and the diff of two scans.
+        .target(
+            name: "History",
+            dependencies: ["Audit", "Reports", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Terraform HCL, Terraform plan JSON and ROS templates -> planned evidence with source locations.
+        .target(
+            name: "InfrastructureAsCode",
+            dependencies: ["Audit", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ACKEmulator",
+            dependencies: [
+                "AlibabaCloudSigning", "Audit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ackguard",
+            dependencies: [
+                "Audit", "Collection", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ackguard-emulator",
+            dependencies: [
+                "ACKEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "AuditTests", dependencies: ["Audit"], swiftSettings: strict),
+        .testTarget(
+            name: "CollectionTests",
+            dependencies: ["Collection", "Audit"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit"], swiftSettings: strict),
+        .testTarget(name: "SuppressionsTests", dependencies: ["Suppressions", "Audit"], swiftSettings: strict),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Audit", "Reports"], swiftSettings: strict),
+        .testTarget(
+            name: "InfrastructureAsCodeTests",
+            dependencies: ["InfrastructureAsCode", "Audit"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AlibabaCloudSigningTests",
+            dependencies: ["AlibabaCloudSigning"],
+            exclude: ["Resources"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AlibabaCloudTests",
+            dependencies: [
+                "AlibabaCloud", "AlibabaCloudSigning", "ACKEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubernetesAPITests",
+            dependencies: [
+                "KubernetesAPI", "ACKEmulator", "Audit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ACKEmulatorTests",
+            dependencies: [
+                "ACKEmulator", "AlibabaCloudSigning", "Audit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ackguardTests",
+            dependencies: ["ackguard", "Audit"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,31 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Where the CLI writes: stdout carries the report; progress, notes and errors go to stderr.
+enum Terminal {
+    static func isTTY(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
+    static func writeStdout(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func writeStderr(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// One line on stderr, prefixed with the program name.
+    static func error(_ message: String) {
+        writeStderr("ackguard: error: \(message)\n")
+    }
+
+    static func note(_ message: String) {
+        writeStderr("ackguard: \(message)\n")
+    }
+}

@@ -1,0 +1,85 @@
+import Audit
+import Collection
+import Foundation
+import Testing
+
+@Suite("reading saved evidence")
+struct SavedEvidenceTests {
+    func folder(_ files: [String: String]) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-saved-\(UUID().uuidString)")
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root.path
+    }
+
+    @Test("meta_data as a JSON string or as an object; detail merges over the listing")
+    func metaDataAndMerge() throws {
+        let directory = try folder([
+            "clusters.json": #"""
+            {"clusters":[{"cluster_id":"c1","name":"one","region_id":"cn-hangzhou","state":"running",
+              "meta_data":"{\"Addons\":[{\"name\":\"flannel\"}]}"},
+             {"cluster_id":"c2","name":"two","region_id":"cn-hangzhou","meta_data":{"Addons":[{"name":"terway-eni"}]}}],
+             "page_info":{"page_number":1,"page_size":10,"total_count":2}}
+            """#,
+            "clusters/c2.json": #"{"cluster_id":"c2","state":"deleting","parameters":{"ALIYUN::AccountId":"42"}}"#,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let evidence = try SavedEvidenceReader(directory: directory).read()
+        #expect(evidence.map(\.record.clusterId) == ["c1", "c2"])
+        #expect(evidence[0].record.metaData?["Addons"]?[0]?["name"] == "flannel")
+        #expect(evidence[1].record.state == "deleting")
+        #expect(evidence[1].record.name == "two")
+        #expect(evidence[1].record.accountId == "42")
+        #expect(evidence[1].record.sources.count == 2)
+    }
+
+    @Test("Kubernetes Status files: 404 means not found, other codes mean unreadable")
+    func statusFiles() throws {
+        let directory = try folder([
+            "clusters.json": #"[{"cluster_id":"c1","region_id":"r"}]"#,
+            "kubernetes/c1/eni-config.json": #"{"kind":"Status","code":404,"reason":"NotFound"}"#,
+            "kubernetes/c1/pods.json": #"{"kind":"Status","code":403,"reason":"Forbidden","message":"no"}"#,
+            "kubernetes/c1/nodes.yaml": "kind: NodeList\nitems:\n- kind: Node\n  metadata: {name: n1}\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let evidence = try SavedEvidenceReader(directory: directory).read()[0]
+        guard case .notFound = evidence.eniConfig else {
+            Issue.record("eni-config should be not found")
+            return
+        }
+        guard case .failed(_, let error) = evidence.pods else {
+            Issue.record("pods should be failed")
+            return
+        }
+        #expect(error.contains("403"))
+        #expect(evidence.nodes.value?.count == 1)
+        #expect(evidence.namespaces == .notCollected)
+    }
+
+    @Test("YAML keeps ConfigMap data as written and uses YAML 1.2 scalars elsewhere")
+    func yamlScalars() throws {
+        let value = try EvidenceFile.parse(
+            Array("kind: ConfigMap\nsize: 3\nflag: no\ndata:\n  a: no\n  b: 0\n  c: False\n".utf8),
+            displayPath: "x.yaml")
+        #expect(value["size"] == 3)
+        #expect(value["flag"] == "no")
+        #expect(value["data"] == ["a": "no", "b": "0", "c": "False"])
+    }
+
+    @Test("a broken file names the file, line and column")
+    func brokenFile() throws {
+        let directory = try folder(["clusters.json": "[\n{\"cluster_id\": \"c1\",}\n]"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(
+            throws: EvidenceFileError.syntax(
+                path: directory + "/clusters.json", line: 2, column: 21,
+                problem: "unexpected '}', expected a member name in double quotes")
+        ) {
+            try SavedEvidenceReader(directory: directory).read()
+        }
+    }
+}
