@@ -1,0 +1,28 @@
+/// The mutable state one `CSClient` shares across all its concurrent calls: attempt counts and one adaptive rate
+/// limiter per API action.
+actor CSClientState {
+    private let limiterConfiguration: AdaptiveRateLimiter.Configuration?
+    private let runtime: ClientRuntime
+    private var limiters: [String: AdaptiveRateLimiter] = [:]
+    private(set) var callCounts: [String: Int] = [:]
+
+    init(limiterConfiguration: AdaptiveRateLimiter.Configuration?, runtime: ClientRuntime) {
+        self.limiterConfiguration = limiterConfiguration
+        self.runtime = runtime
+    }
+
+    func countAttempt(_ action: String) {
+        callCounts[action, default: 0] += 1
+    }
+
+    /// The action's limiter, created on first use; `nil` when rate limiting is off.
+    func limiter(for action: String) -> AdaptiveRateLimiter? {
+        guard let limiterConfiguration else { return nil }
+        if let existing = limiters[action] { return existing }
+        let limiter = AdaptiveRateLimiter(action: action, configuration: limiterConfiguration, runtime: runtime)
+        limiters[action] = limiter
+        return limiter
+    }
+
+    func existingLimiters() -> [String: AdaptiveRateLimiter] { limiters }
+}

@@ -1,0 +1,166 @@
+import AlibabaCloud
+import Foundation
+import Testing
+
+/// The limiter's state machine on a manual clock: assertions are on its state, never on wall time.
+@Suite("Adaptive rate limiter")
+struct AdaptiveRateLimiterTests {
+    /// Sends `count` calls spaced by `spacing` on the manual clock.
+    private func send(
+        _ limiter: AdaptiveRateLimiter, _ runtime: TestRuntime, count: Int, spacing: Duration
+    ) async throws -> [AdaptiveRateLimiter.Ticket] {
+        var tickets: [AdaptiveRateLimiter.Ticket] = []
+        for _ in 0..<count {
+            tickets.append(try await limiter.acquire())
+            runtime.advance(spacing)
+        }
+        return tickets
+    }
+
+    @Test func startsUnpacedThenHalvesTheMeasuredRateOnThrottling() async throws {
+        let runtime = TestRuntime()
+        let limiter = AdaptiveRateLimiter(action: "DescribeClustersV1", runtime: runtime.runtime)
+        let tickets = try await send(limiter, runtime, count: 40, spacing: .milliseconds(25))  // 40 calls/s
+        #expect(await limiter.state.rate == nil)
+        #expect(runtime.sleeps.isEmpty, "an unpaced limiter never waits")
+
+        await limiter.recordThrottle(tickets[39])
+        let state = await limiter.state
+        let rate = try #require(state.rate)
+        #expect(abs(rate - 20) < 1.5, "half of the measured 40 calls/s, got \(rate)")
+        #expect(state.decreases == 1 && state.epoch == 1)
+        #expect(abs((state.lastThrottledRate ?? 0) - 40) < 3)
+    }
+
+    @Test func throttlesFromAnOlderRateGenerationDoNotDecreaseAgain() async throws {
+        let runtime = TestRuntime()
+        let limiter = AdaptiveRateLimiter(action: "A", runtime: runtime.runtime)
+        let burst = try await send(limiter, runtime, count: 20, spacing: .milliseconds(10))
+        for ticket in burst { await limiter.recordThrottle(ticket) }
+        let state = await limiter.state
+        #expect(state.throttles == 20)
+        #expect(state.decreases == 1, "a burst of throttles answers one rate, so it halves once")
+
+        let next = try await limiter.acquire()
+        await limiter.recordThrottle(next)
+        let after = await limiter.state
+        #expect(after.decreases == 2)
+        #expect(abs((after.rate ?? 0) - (state.rate ?? 0) / 2) < 0.001)
+    }
+
+    @Test func pacesCallsAtTheCurrentRate() async throws {
+        let runtime = TestRuntime()
+        let limiter = AdaptiveRateLimiter(action: "A", runtime: runtime.runtime)
+        let first = try await send(limiter, runtime, count: 20, spacing: .milliseconds(50))  // 20 calls/s
+        await limiter.recordThrottle(first[19])
+        let rate = try #require(await limiter.state.rate)
+        let start = runtime.elapsed
+        for _ in 0..<10 { _ = try await limiter.acquire() }  // back to back: the limiter makes them wait
+        let spent = seconds(runtime.elapsed - start)
+        // The first call waits out what is left of the interval since the last send; nine full intervals follow.
+        #expect(spent >= 9 / rate - 0.001 && spent <= 10 / rate + 0.001, "10 calls at \(rate)/s took \(spent)s")
+    }
+
+    @Test func concurrentCallersAreReleasedOneIntervalApartInArrivalOrder() async throws {
+        let runtime = TestRuntime()
+        let limiter = AdaptiveRateLimiter(action: "A", runtime: runtime.runtime)
+        let warmup = try await send(limiter, runtime, count: 20, spacing: .milliseconds(50))
+        await limiter.recordThrottle(warmup[19])
+        let rate = try #require(await limiter.state.rate)
+        let tickets = try await withThrowingTaskGroup(of: AdaptiveRateLimiter.Ticket.self) { group in
+            for _ in 0..<12 { group.addTask { try await limiter.acquire() } }
+            var tickets: [AdaptiveRateLimiter.Ticket] = []
+            for try await ticket in group { tickets.append(ticket) }
+            return tickets
+        }
+        let times = tickets.map(\.sentAt).sorted()
+        #expect(times.count == 12)
+        for (earlier, later) in zip(times, times.dropFirst()) {
+            #expect(abs(seconds(earlier.duration(to: later)) - 1 / rate) < 0.001)
+        }
+        #expect(tickets.allSatisfy { $0.epoch == 1 })
+        #expect(await limiter.waitingCount == 0)
+    }
+
+    @Test func successesIncreaseTheRateUpToAndBeyondTheLastThrottledRate() async throws {
+        let runtime = TestRuntime()
+        let limiter = AdaptiveRateLimiter(action: "A", runtime: runtime.runtime)
+        let warmup = try await send(limiter, runtime, count: 50, spacing: .milliseconds(20))  // 50 calls/s
+        await limiter.recordThrottle(warmup[49])
+        let halved = try #require(await limiter.state.rate)
+        var previous = halved
+        for _ in 0..<200 {
+            let ticket = try await limiter.acquire()  // paced by the limiter itself
+            await limiter.recordSuccess(ticket)
+            let rate = try #require(await limiter.state.rate)
+            #expect(rate >= previous)
+            previous = rate
+        }
+        let state = await limiter.state
+        #expect(state.increases > 0)
+        #expect(previous > 0.9 * (state.lastThrottledRate ?? .infinity), "recovers towards the last throttled rate")
+        #expect(state.decreases == 1)
+    }
+
+    @Test func applicationLimitedCallersDoNotInflateTheRate() async throws {
+        let runtime = TestRuntime()
+        let limiter = AdaptiveRateLimiter(action: "A", runtime: runtime.runtime)
+        let warmup = try await send(limiter, runtime, count: 20, spacing: .milliseconds(50))
+        await limiter.recordThrottle(warmup[19])
+        let rate = try #require(await limiter.state.rate)
+        for _ in 0..<10 {
+            runtime.advance(.seconds(5))  // far slower than the allowed rate
+            let ticket = try await limiter.acquire()
+            await limiter.recordSuccess(ticket)
+        }
+        #expect(await limiter.state.rate == rate)
+    }
+
+    @Test func rateNeverDropsBelowTheMinimum() async throws {
+        let runtime = TestRuntime()
+        let limiter = AdaptiveRateLimiter(
+            action: "A", configuration: .init(minRate: 2), runtime: runtime.runtime)
+        for _ in 0..<20 {
+            let ticket = try await limiter.acquire()
+            await limiter.recordThrottle(ticket)
+        }
+        #expect(await limiter.state.rate == 2)
+    }
+
+    @Test func clientSharesOneLimiterPerActionAndReactsToThrottling() async throws {
+        let runtime = TestRuntime()
+        let server = FakeCSServer { request, index in
+            if request.action == "DescribeRegions", index < 3 {
+                return .error(status: 400, code: "Throttling.User", pascalCase: true)
+            }
+            return request.action == "DescribeRegions"
+                ? .json(#"{"regions":[]}"#) : .json(#"{"cluster_id":"c"}"#)
+        }
+        try await server.serve { url in
+            try await withCSClient(endpoint: url, runtime: runtime) { client in
+                _ = try await client.describeRegions()
+                let regions = try #require(await client.rateLimiter(for: "DescribeRegions"))
+                let afterThrottling = await regions.state
+                #expect(afterThrottling.throttles == 3)
+                #expect(afterThrottling.decreases >= 1)
+                let throttledRate = try #require(afterThrottling.rate)
+                #expect(afterThrottling.successes == 1)
+                // The same limiter object serves later calls of the action; other actions have their own.
+                #expect(await client.rateLimiter(for: "DescribeRegions") === regions)
+                _ = try await client.describeClusterDetail(clusterId: "c", region: "cn-hangzhou")
+                let detail = try #require(await client.rateLimiter(for: "DescribeClusterDetail"))
+                #expect(await detail.state.rate == nil)
+                #expect(await detail.state.successes == 1)
+                // Successful calls speed the throttled action up again.
+                for _ in 0..<20 { _ = try await client.describeRegions() }
+                let recovered = await regions.state
+                #expect((recovered.rate ?? 0) > throttledRate)
+                #expect(recovered.increases > 0)
+            }
+        }
+    }
+}
+
+private func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
