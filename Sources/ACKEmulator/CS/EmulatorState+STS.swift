@@ -1,0 +1,96 @@
+import AlibabaCloudSigning
+import Audit
+import Foundation
+
+extension EmulatorState {
+    /// STS `AssumeRole` (RPC style, `GET|POST /?Action=AssumeRole…`, ACK-API.md §4.4): verifies the RPC
+    /// signature and issues a temporary `STS.…` key with a security token.
+    func assumeRole(_ request: CSRequest) -> Result<JSONValue, CSError> {
+        var parameters = request.query
+        let contentType = request.header("content-type") ?? ""
+        if request.method == "POST", contentType.hasPrefix("application/x-www-form-urlencoded") {
+            parameters.merge(CSRequest.parseForm(String(decoding: request.body, as: UTF8.self))) { _, form in form }
+        }
+        guard parameters["Action"] == "AssumeRole" else { return .failure(.apiNotFound) }
+        guard let accessKeyId = parameters["AccessKeyId"], !accessKeyId.isEmpty else {
+            return .failure(.gateway(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action."))
+        }
+        guard let signature = parameters["Signature"], !signature.isEmpty else {
+            return .failure(.gateway(400, "MissingSignature", "Signature is mandatory for this action."))
+        }
+        let secret: String
+        switch secretAndToken(accessKeyId: accessKeyId, token: parameters["SecurityToken"]) {
+        case .success(let value): secret = value
+        case .failure(let error): return .failure(error)
+        }
+        guard let timestampText = parameters["Timestamp"] else {
+            return .failure(.gateway(400, "MissingTimestamp", "Timestamp is mandatory for this action."))
+        }
+        guard let timestamp = SigningDate.parseISO8601(timestampText) else { return .failure(.timeStampFormat) }
+        guard abs(timestamp.timeIntervalSince(clock())) <= tolerance else { return .failure(.timeStampExpired) }
+        guard let nonce = parameters["SignatureNonce"], !nonce.isEmpty else { return .failure(.missingNonce) }
+        let expected = RPCSigner.signature(method: request.method, parameters: parameters, secret: secret)
+        guard constantTimeEquals(expected, signature) else {
+            return .failure(
+                .signatureMismatch(stringToSign: RPCSigner.stringToSign(method: request.method, parameters: parameters))
+            )
+        }
+        if let error = useNonce(nonce, accessKeyId: accessKeyId) { return .failure(error) }
+
+        guard let roleArn = parameters["RoleArn"], !roleArn.isEmpty else {
+            return .failure(.gateway(400, "MissingRoleArn", "RoleArn is mandatory for this action."))
+        }
+        let arnParts = roleArn.split(separator: ":", omittingEmptySubsequences: false)
+        guard arnParts.count == 5, arnParts[0] == "acs", arnParts[1] == "ram", !arnParts[3].isEmpty,
+            arnParts[3].allSatisfy(\.isNumber), arnParts[4].hasPrefix("role/"), arnParts[4].count > 5
+        else {
+            return .failure(.gateway(400, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed."))
+        }
+        guard let sessionName = parameters["RoleSessionName"], !sessionName.isEmpty else {
+            return .failure(.gateway(400, "MissingRoleSessionName", "RoleSessionName is mandatory for this action."))
+        }
+        let sessionAllowed = sessionName.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "-_.@".unicodeScalars.contains($0)
+        }
+        guard (2...64).contains(sessionName.count), sessionAllowed else {
+            return .failure(
+                .gateway(400, "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed."))
+        }
+        var duration = 3_600
+        if let text = parameters["DurationSeconds"] {
+            guard let value = Int(text), (900...43_200).contains(value) else {
+                return .failure(
+                    .gateway(
+                        400, "InvalidParameter.DurationSeconds",
+                        "The Min/Max value of DurationSeconds is 15min/12hr."))
+            }
+            duration = value
+        }
+        let temporaryId = "STS." + mixedCase(24)
+        let temporarySecret = mixedCase(44)
+        let token = "CAIS" + mixedCase(220)
+        let expiration = clock().addingTimeInterval(TimeInterval(duration))
+        temporaryCredentials[temporaryId] = TemporaryCredential(
+            secret: temporarySecret, securityToken: token, expiration: expiration, roleArn: roleArn)
+        let roleName = String(arnParts[4].dropFirst(5))
+        let roleId = "3" + String(random.next() % 100_000_000_000_000_000)
+        return .success([
+            "RequestId": .string(newRequestId()),
+            "AssumedRoleUser": [
+                "Arn": .string("acs:ram::\(arnParts[3]):role/\(roleName)/\(sessionName)"),
+                "AssumedRoleId": .string("\(roleId):\(sessionName)"),
+            ],
+            "Credentials": [
+                "AccessKeyId": .string(temporaryId),
+                "AccessKeySecret": .string(temporarySecret),
+                "SecurityToken": .string(token),
+                "Expiration": .string(EmulatorDates.utc(expiration)),
+            ],
+        ])
+    }
+
+    func mixedCase(_ count: Int) -> String {
+        let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<count).map { _ in characters[Int(random.next() % UInt64(characters.count))] })
+    }
+}

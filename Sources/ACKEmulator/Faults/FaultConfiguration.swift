@@ -1,0 +1,39 @@
+/// The faults of one emulator run. Randomness comes from the configuration's seed.
+public struct FaultConfiguration: Sendable, Equatable {
+    /// Applied to every CS API action without an entry in `perAPI`.
+    public var all: APIFaults
+    /// Per CS action (`DescribeClustersV1`, `GetClusterAddonInstance`, …), replacing `all` for that action.
+    public var perAPI: [String: APIFaults]
+    /// Kubernetes API faults per cluster id (override the fleet's own).
+    public var kubernetes: [String: KubernetesFault]
+    /// Clusters that disappear mid-scan: after this many calls naming them (CS calls with the id in the path and
+    /// Kubernetes requests), they answer `ErrorClusterNotFound` and leave listings.
+    public var disappearingClusters: [String: Int]
+    /// Clusters deleted while the fleet is being listed: once this many cluster listings (`DescribeClustersV1`,
+    /// `DescribeClustersForRegion`, `DescribeClusters` pages, any region) have been answered, they are gone as
+    /// above. Offset pagination then shifts the later pages, as on the real API.
+    public var disappearingAfterListings: [String: Int]
+    /// Statuses the Kubernetes APIs answer per (cluster, method, resource), e.g. 500 for `PATCH daemonsets`.
+    public var kubernetesStatuses: [KubernetesStatusInjection]
+
+    public init(
+        all: APIFaults = .none,
+        perAPI: [String: APIFaults] = [:],
+        kubernetes: [String: KubernetesFault] = [:],
+        disappearingClusters: [String: Int] = [:],
+        kubernetesStatuses: [KubernetesStatusInjection] = [],
+        disappearingAfterListings: [String: Int] = [:]
+    ) {
+        self.all = all
+        self.perAPI = perAPI
+        self.kubernetes = kubernetes
+        self.disappearingClusters = disappearingClusters
+        self.kubernetesStatuses = kubernetesStatuses
+        self.disappearingAfterListings = disappearingAfterListings
+    }
+
+    /// The faults for one action.
+    public func faults(for action: String) -> APIFaults {
+        perAPI[action] ?? all
+    }
+}
