@@ -153,11 +153,20 @@ public enum NetworkPolicySupportRule {
         }
     }
 
+    /// The cluster was deleted while it was being audited: a CS call about it answered `ErrorClusterNotFound`
+    /// (saved as the add-on document, or as the 410 `Status` of a Kubernetes read that needed a kubeconfig).
     static func vanishedSource(_ evidence: ClusterEvidence) -> String? {
-        for (_, layer) in evidence.addonInstances {
-            if case .notFound(let source, let detail) = layer, detail.contains("ErrorClusterNotFound") {
+        for name in evidence.addonInstances.keys.sorted() {
+            if case .notFound(let source, let detail) = evidence.addonInstances[name]!,
+                detail.contains("ErrorClusterNotFound")
+            {
                 return "\(source): ErrorClusterNotFound"
             }
+        }
+        if case .failed(let source, let error) = evidence.eniConfig, error.hasPrefix("HTTP 410"),
+            error.contains("ErrorClusterNotFound")
+        {
+            return "\(source): ErrorClusterNotFound"
         }
         return nil
     }

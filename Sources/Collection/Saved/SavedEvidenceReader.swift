@@ -18,85 +18,74 @@ public struct SavedEvidenceReader: Sendable {
     }
 
     public func read() throws(EvidenceFileError) -> [ClusterEvidence] {
+        var evidence: [ClusterEvidence] = []
+        for documents in try readDocuments() {
+            evidence.append(try documents.evidence())
+        }
+        return evidence
+    }
+
+    /// The documents of every cluster, in listing order.
+    public func readDocuments() throws(EvidenceFileError) -> [ClusterDocuments] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .missingDirectory(path: directory)
         }
-        var descriptions: [String: [(value: JSONValue, source: String)]] = [:]
+        var byId: [String: ClusterDocuments] = [:]
         var order: [String] = []
         func add(_ object: JSONValue, source: String) {
             let id = object["cluster_id"]!.stringValue!
-            if descriptions[id] == nil { order.append(id) }
-            descriptions[id, default: []].append((object, source))
+            if byId[id] == nil {
+                order.append(id)
+                byId[id] = ClusterDocuments(clusterId: id)
+            }
+            byId[id]!.descriptions.append((object, source))
         }
         if let listing = try load("clusters") {
-            for object in try EvidenceDecoding.clusterObjects(inListing: listing.value, source: listing.path) {
+            for object in try EvidenceDecoding.clusterObjects(inListing: listing.value, source: listing.display) {
                 add(object, source: listing.path)
             }
         }
         for name in try entries(in: "clusters") {
-            guard let stem = Self.stem(name) else { continue }
-            guard let detail = try load("clusters/\(stem)") else { continue }
+            guard let stem = Self.stem(name), let detail = try load("clusters/\(stem)") else { continue }
             if EvidenceDecoding.serviceError(detail.value) != nil {
-                // A saved error for the detail call: the listing stays the record.
-                continue
+                continue  // a saved error for the detail call: the listing stays the record
             }
-            guard detail.value.objectValue != nil else {
-                throw .unexpectedContent(path: detail.path, problem: "expected a cluster object")
+            guard case .object(var members) = detail.value else {
+                throw .unexpectedContent(path: detail.display, problem: "expected a cluster object")
             }
-            var object = detail.value
-            if object["cluster_id"]?.stringValue == nil, case .object(var members) = object {
-                members["cluster_id"] = .string(stem)
-                object = .object(members)
-            }
-            add(object, source: detail.path)
+            if members["cluster_id"]?.stringValue == nil { members["cluster_id"] = .string(stem) }
+            add(.object(members), source: detail.path)
         }
         if order.isEmpty && !hasFile("clusters") {
             throw .noClusterListing(directory: directory)
         }
-        var result: [ClusterEvidence] = []
         for id in order {
-            var evidence = ClusterEvidence(record: EvidenceDecoding.record(from: descriptions[id]!))
             for name in try entries(in: "addons/\(id)") {
                 guard let stem = Self.stem(name), let document = try load("addons/\(id)/\(stem)") else { continue }
-                evidence.addonInstances[stem] = EvidenceDecoding.addonLayer(document.value, source: document.path)
+                byId[id]!.addons[stem] = document.value
+                byId[id]!.fileNames[ClusterDocuments.addonPath(clusterId: id, name: stem)] = document.path
             }
-            let base = "kubernetes/\(id)"
-            if let document = try load("\(base)/eni-config") {
-                evidence.eniConfig = try EvidenceDecoding.configMapLayer(document.value, source: document.path)
+            for file in Self.kubernetesFiles {
+                guard let document = try load("kubernetes/\(id)/\(file)") else { continue }
+                byId[id]!.kubernetes[file] = document.value
+                byId[id]!.fileNames[ClusterDocuments.kubernetesPath(clusterId: id, file: file)] = document.path
             }
-            if let document = try load("\(base)/nodes") {
-                evidence.nodes = try EvidenceDecoding.listLayer(
-                    document.value, source: document.path, expectedKind: "Node")
-            }
-            if let document = try load("\(base)/namespaces") {
-                evidence.namespaces = try EvidenceDecoding.listLayer(
-                    document.value, source: document.path, expectedKind: "Namespace")
-            }
-            if let document = try load("\(base)/networkpolicies") {
-                evidence.networkPolicies = try EvidenceDecoding.listLayer(
-                    document.value, source: document.path, expectedKind: "NetworkPolicy")
-            }
-            if let document = try load("\(base)/pods") {
-                evidence.pods = try EvidenceDecoding.listLayer(
-                    document.value, source: document.path, expectedKind: "Pod")
-            }
-            result.append(evidence)
         }
-        return result
+        return order.map { byId[$0]! }
     }
 
     // MARK: - Files
 
-    /// `name.json`, `name.yaml` or `name.yml` under the folder, parsed; `nil` when none exists.
-    func load(_ stem: String) throws(EvidenceFileError) -> (value: JSONValue, path: String)? {
+    /// `name.json`, `name.yaml` or `name.yml` under the folder, parsed; `nil` when none exists. `path` is relative
+    /// to the folder (the evidence's source), `display` names the file in errors.
+    func load(_ stem: String) throws(EvidenceFileError) -> (value: JSONValue, path: String, display: String)? {
         for ext in Self.extensions {
             let relative = "\(stem).\(ext)"
             let full = (directory as NSString).appendingPathComponent(relative)
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-                let display = (directory as NSString).appendingPathComponent(relative)
-                return (try EvidenceFile.load(path: full, displayPath: display), display)
+                return (try EvidenceFile.load(path: full, displayPath: full), relative, full)
             }
         }
         return nil

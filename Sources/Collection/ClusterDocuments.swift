@@ -1,0 +1,63 @@
+import Audit
+
+/// What the APIs returned about one cluster, each document named by its place in the saved-evidence layout
+/// (`clusters.json`, `addons/<id>/terway-eniip.json`, `kubernetes/<id>/eni-config.json`, …).
+///
+/// Live collection and `--from` both end here, and evidence is decoded from these documents only, so a folder
+/// written by `collect` re-audits to the same findings, byte for byte.
+public struct ClusterDocuments: Sendable {
+    public var clusterId: String
+    /// Descriptions of the cluster: listing entries and the detail, in the order they were read.
+    public var descriptions: [(value: JSONValue, source: String)]
+    /// Add-on instance documents (responses or error bodies) by add-on name.
+    public var addons: [String: JSONValue]
+    /// Kubernetes documents (objects, lists or `Status` objects) by file stem: `eni-config`, `nodes`, `namespaces`,
+    /// `networkpolicies`, `pods`.
+    public var kubernetes: [String: JSONValue]
+    /// The file a document was read from, by its layout path, when it differs (a `.yaml` file, say).
+    public var fileNames: [String: String] = [:]
+
+    public init(
+        clusterId: String, descriptions: [(value: JSONValue, source: String)] = [], addons: [String: JSONValue] = [:],
+        kubernetes: [String: JSONValue] = [:]
+    ) {
+        self.clusterId = clusterId
+        self.descriptions = descriptions
+        self.addons = addons
+        self.kubernetes = kubernetes
+    }
+
+    public static func addonPath(clusterId: String, name: String) -> String { "addons/\(clusterId)/\(name).json" }
+    public static func kubernetesPath(clusterId: String, file: String) -> String {
+        "kubernetes/\(clusterId)/\(file).json"
+    }
+
+    /// Decodes the documents into evidence; each layer's source is its layout path (or the file it came from).
+    public func evidence() throws(EvidenceFileError) -> ClusterEvidence {
+        func sourceName(_ path: String) -> String { fileNames[path] ?? path }
+        var evidence = ClusterEvidence(record: EvidenceDecoding.record(from: descriptions))
+        for name in addons.keys.sorted() {
+            let source = sourceName(Self.addonPath(clusterId: clusterId, name: name))
+            evidence.addonInstances[name] = EvidenceDecoding.addonLayer(addons[name]!, source: source)
+        }
+        func source(_ file: String) -> String { sourceName(Self.kubernetesPath(clusterId: clusterId, file: file)) }
+        if let document = kubernetes["eni-config"] {
+            evidence.eniConfig = try EvidenceDecoding.configMapLayer(document, source: source("eni-config"))
+        }
+        if let document = kubernetes["nodes"] {
+            evidence.nodes = try EvidenceDecoding.listLayer(document, source: source("nodes"), expectedKind: "Node")
+        }
+        if let document = kubernetes["namespaces"] {
+            evidence.namespaces = try EvidenceDecoding.listLayer(
+                document, source: source("namespaces"), expectedKind: "Namespace")
+        }
+        if let document = kubernetes["networkpolicies"] {
+            evidence.networkPolicies = try EvidenceDecoding.listLayer(
+                document, source: source("networkpolicies"), expectedKind: "NetworkPolicy")
+        }
+        if let document = kubernetes["pods"] {
+            evidence.pods = try EvidenceDecoding.listLayer(document, source: source("pods"), expectedKind: "Pod")
+        }
+        return evidence
+    }
+}

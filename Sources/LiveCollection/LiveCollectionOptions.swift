@@ -1,0 +1,42 @@
+import KubernetesAPI
+
+/// How a live audit reads the account and its clusters.
+public struct LiveCollectionOptions: Sendable {
+    /// How the clusters' Kubernetes APIs are reached (layers 3 and 4).
+    public enum KubernetesAccess: Sendable {
+        /// Layers 3 and 4 are not read (`--no-kubernetes`).
+        case none
+        /// A short-lived kubeconfig per cluster from DescribeClusterUserKubeconfig, held in memory only.
+        case temporaryKubeconfig(privateIP: Bool, minutes: Int)
+        /// The user's own kubeconfig: a cluster uses the context whose server is the cluster's API server
+        /// (`master_url`), or the context named like the cluster id; `context` limits the choice to one context.
+        case kubeconfig(Kubeconfig, context: String?)
+    }
+
+    /// Regions to audit; `nil` asks DescribeRegions.
+    public var regions: [String]?
+    /// Clusters collected at once.
+    public var concurrency: Int
+    public var kubernetes: KubernetesAccess
+    /// Read namespaces, NetworkPolicies and pods (rule 2).
+    public var readCoverage: Bool
+    /// The most one cluster's Kubernetes reads may take, all calls together.
+    public var clusterTimeout: Duration
+    /// The deadline of one Kubernetes call.
+    public var kubernetesCallTimeout: Duration
+    public var pageSize: Int
+
+    public init(
+        regions: [String]? = nil, concurrency: Int = 8,
+        kubernetes: KubernetesAccess = .temporaryKubeconfig(privateIP: false, minutes: 15), readCoverage: Bool = false,
+        clusterTimeout: Duration = .seconds(30), kubernetesCallTimeout: Duration = .seconds(10), pageSize: Int = 50
+    ) {
+        self.regions = regions
+        self.concurrency = max(1, concurrency)
+        self.kubernetes = kubernetes
+        self.readCoverage = readCoverage
+        self.clusterTimeout = clusterTimeout
+        self.kubernetesCallTimeout = kubernetesCallTimeout
+        self.pageSize = pageSize
+    }
+}

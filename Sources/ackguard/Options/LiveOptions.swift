@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+
+/// Where and how a live audit reads the account and its clusters.
+struct LiveOptions: ParsableArguments {
+    @Flag(help: "Start the built-in emulator with its demo fleet and audit it (no cloud account needed).")
+    var demo = false
+
+    @Option(help: "Send every CS API call to this base URL (http:// allowed for local servers); also ACKGUARD_CS_ENDPOINT.")
+    var endpoint: String?
+
+    @Option(help: "STS endpoint for AssumeRole (--role-arn, RamRoleArn profiles).")
+    var stsEndpoint: String?
+
+    @Option(name: .customLong("region"), help: ArgumentHelp("Region to audit (repeatable); default: every region DescribeRegions lists.", valueName: "id"))
+    var regions: [String] = []
+
+    @Option(help: "aliyun CLI profile or credentials-file section to use (also ALIBABA_CLOUD_PROFILE).")
+    var profile: String?
+
+    @Option(help: "Clusters audited at once.")
+    var concurrency = 8
+
+    @Flag(help: "Do not read the clusters' Kubernetes APIs (layers 3 and 4).")
+    var noKubernetes = false
+
+    @Flag(help: "Use the clusters' intranet API server endpoints (from inside the VPC).")
+    var privateIp = false
+
+    @Option(help: "Minutes the temporary kubeconfig of each cluster stays valid (15-4320).")
+    var kubeconfigMinutes = 15
+
+    @Option(help: "Use this kubeconfig instead of temporary ones: each cluster uses the context whose server is its API server, or the context named like its id.")
+    var kubeconfig: String?
+
+    @Option(help: "With --kubeconfig: use only this context.")
+    var context: String?
+
+    @Option(help: "Seconds one cluster's Kubernetes reads may take in all.")
+    var clusterTimeout = 30
+
+    @Option(help: "Seconds to wait for one CS API answer.")
+    var readTimeout = 10
+
+    func validate() throws {
+        if concurrency < 1 || concurrency > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
+        if kubeconfigMinutes < 15 || kubeconfigMinutes > 4320 {
+            throw ValidationError("--kubeconfig-minutes must be between 15 and 4320")
+        }
+        if clusterTimeout < 1 { throw ValidationError("--cluster-timeout must be at least 1 second") }
+        if readTimeout < 1 { throw ValidationError("--read-timeout must be at least 1 second") }
+        if context != nil && kubeconfig == nil { throw ValidationError("--context needs --kubeconfig") }
+        if demo && endpoint != nil { throw ValidationError("--demo starts its own endpoint; drop --endpoint") }
+    }
+}

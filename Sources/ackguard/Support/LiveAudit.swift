@@ -1,0 +1,169 @@
+import ACKEmulator
+import AlibabaCloud
+import AsyncHTTPClient
+import Audit
+import Collection
+import Foundation
+import KubernetesAPI
+import LiveCollection
+import Logging
+import Reports
+
+/// Runs a live collection (an account, or the in-process emulator with `--demo`) and hands back evidence.
+struct LiveAudit {
+    var live: LiveOptions
+    var readCoverage: Bool
+    var quiet: Bool
+    var environment: [String: String]
+    /// Receives each cluster's documents (for `collect`).
+    var documentSink: (@Sendable (ClusterDocuments) async throws -> Void)?
+
+    struct Outcome {
+        var evidence: [ClusterEvidence]
+        var result: LiveCollectionResult
+        var sourceKind: AuditReport.SourceKind
+        var location: String
+        var callCounts: [String: Int]
+    }
+
+    func run() async throws -> Outcome {
+        var emulator: Emulator?
+        if live.demo { emulator = try await Self.startDemoEmulator() }
+        do {
+            let outcome = try await collect(emulator: emulator)
+            await emulator?.stop()
+            return outcome
+        } catch {
+            await emulator?.stop()
+            throw error
+        }
+    }
+
+    /// Starts the in-process emulator with the demo fleet (`--demo`); the caller stops it.
+    static func startDemoEmulator() async throws -> Emulator {
+        do {
+            return try await Emulator.start(.demo())
+        } catch {
+            throw inputError("cannot start the demo emulator: \(error)")
+        }
+    }
+
+    /// The CS client and collection options for `live` (the emulator's endpoint and key with `--demo`): endpoint,
+    /// STS endpoint, Kubernetes access and credentials are checked here, each failure an input error.
+    func connect(emulator: Emulator?, httpClient: HTTPClient) async throws -> LiveConnection {
+        let endpointText = emulator?.endpoint.absoluteString ?? live.endpoint ?? environment["ACKGUARD_CS_ENDPOINT"]
+        var endpoint: URL?
+        if let endpointText {
+            guard let url = URL(string: endpointText), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                url.host != nil
+            else { throw inputError("--endpoint \(endpointText) is not an http(s) URL") }
+            endpoint = url
+        }
+        var stsEndpoint: URL?
+        if let text = live.stsEndpoint {
+            guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
+                throw inputError("--sts-endpoint \(text) is not an http(s) URL")
+            }
+            stsEndpoint = url
+        }
+        var kubernetes: LiveCollectionOptions.KubernetesAccess = .temporaryKubeconfig(
+            privateIP: live.privateIp, minutes: live.kubeconfigMinutes)
+        if live.noKubernetes {
+            kubernetes = .none
+        } else if let path = live.kubeconfig {
+            do {
+                kubernetes = .kubeconfig(try Kubeconfig.load(path: path), context: live.context)
+            } catch {
+                throw inputError("\(error)")
+            }
+        }
+        let credentials: any CredentialProvider
+        if let emulator {
+            let key = emulator.accessKeys[0]
+            credentials = StaticCredentialProvider(
+                ACSCredential(accessKeyId: key.id, accessKeySecret: key.secret, providerName: "emulator_demo"))
+        } else {
+            let credentialEnvironment = CredentialEnvironment(
+                variables: environment, homeDirectory: FileManager.default.homeDirectoryForCurrentUser.path,
+                profile: live.profile ?? environment["ALIBABA_CLOUD_PROFILE"], stsEndpoint: stsEndpoint)
+            credentials = CredentialChain.default(environment: credentialEnvironment, httpClient: httpClient)
+            do {
+                _ = try await credentials.credential()
+            } catch {
+                throw inputError("\(error)")
+            }
+        }
+        var clientOptions = CSClientOptions()
+        clientOptions.endpoint = endpoint
+        clientOptions.readTimeout = .seconds(live.readTimeout)
+        clientOptions.userAgent = "ackguard/\(ACKGuard.version)"
+        let client = CSClient(httpClient: httpClient, credentials: credentials, options: clientOptions)
+        let options = LiveCollectionOptions(
+            regions: live.regions.isEmpty ? nil : live.regions, concurrency: live.concurrency,
+            kubernetes: kubernetes, readCoverage: readCoverage, clusterTimeout: .seconds(live.clusterTimeout))
+        return LiveConnection(
+            client: client, collectionOptions: options, sourceKind: emulator == nil ? .live : .emulator,
+            location: endpoint?.absoluteString ?? "Alibaba Cloud CS API")
+    }
+
+    func collect(emulator: Emulator?) async throws -> Outcome {
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let connection = try await connect(emulator: emulator, httpClient: httpClient)
+            let client = connection.client
+            let options = connection.collectionOptions
+            let collector = LiveCollector(client: client, options: options)
+            let store = EvidenceStore()
+            let sink = documentSink
+            let progress = ProgressBar(
+                isTTY: Terminal.isTTY(STDERR_FILENO), quiet: quiet,
+                now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+                output: { Terminal.writeStderr($0) })
+            let result: LiveCollectionResult
+            do {
+                result = try await collector.collect(
+                    handle: { documents in
+                        try await sink?(documents)
+                        await store.add(try documents.evidence())
+                    },
+                    progress: { done, total in progress.update(done: done, total: total) })
+            } catch let error as ACSServiceError {
+                progress.finish()
+                throw inputError("the CS API refused the audit: \(error)")
+            } catch let error as EvidenceFileError {
+                progress.finish()
+                throw inputError("\(error)")
+            } catch let error as CredentialError {
+                progress.finish()
+                throw inputError("\(error)")
+            }
+            progress.finish()
+            let counts = await client.callCounts
+            try await httpClient.shutdown()
+            return Outcome(
+                evidence: await store.all(), result: result, sourceKind: connection.sourceKind,
+                location: connection.location, callCounts: counts)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+}
+
+/// What a live command talks to: the CS client and how clusters are collected.
+struct LiveConnection {
+    var client: CSClient
+    var collectionOptions: LiveCollectionOptions
+    var sourceKind: AuditReport.SourceKind
+    /// The endpoint used, for reports (never a secret).
+    var location: String
+}
+
+/// Gathers evidence from concurrent tasks.
+actor EvidenceStore {
+    private var items: [ClusterEvidence] = []
+
+    func add(_ evidence: ClusterEvidence) { items.append(evidence) }
+
+    func all() -> [ClusterEvidence] { items }
+}
