@@ -1,0 +1,102 @@
+import Audit
+
+/// `ackguard diff`: new failures, fixes, changes, appeared and vanished clusters, as text or JSON.
+public struct HistoryDiffRenderer: Sendable {
+    public var format: HistoryOutputFormat
+
+    public init(format: HistoryOutputFormat) {
+        self.format = format
+    }
+
+    public func render(_ diff: HistoryDiff) -> String {
+        switch format {
+        case .json: Self.document(diff).serialized(pretty: true) + "\n"
+        case .table: text(diff)
+        }
+    }
+
+    public static func document(_ diff: HistoryDiff) -> JSONValue {
+        func side(_ finding: StoredFinding?) -> JSONValue {
+            guard let finding else { return .null }
+            var object: [String: JSONValue] = [
+                "status": .string(finding.status.rawValue),
+                "reason": .string(finding.reason),
+                "clusterName": .string(finding.clusterName),
+                "regionId": .string(finding.regionId),
+                "suppressed": .bool(finding.suppression != nil),
+                "message": finding.json["message"] ?? .null,
+            ]
+            if let location = finding.location {
+                object["file"] = .string(location.file)
+                object["line"] = .number(Double(location.line))
+                object["column"] = .number(Double(location.column))
+            }
+            return .object(object)
+        }
+        func changes(_ list: [HistoryDiff.Change]) -> JSONValue {
+            .array(
+                list.map { change in
+                    [
+                        "rule": .string(change.key.rule),
+                        "account": change.key.account.isEmpty ? .null : .string(change.key.account),
+                        "cluster": .string(change.key.cluster),
+                        "old": side(change.old),
+                        "new": side(change.new),
+                    ]
+                })
+        }
+        return [
+            "old": HistoryListRenderer.encode(diff.old),
+            "new": HistoryListRenderer.encode(diff.new),
+            "sameScope": .bool(diff.sameScope),
+            "newFailures": changes(diff.newFailures),
+            "fixed": changes(diff.fixed),
+            "changed": changes(diff.changed),
+            "appeared": changes(diff.appeared),
+            "vanished": changes(diff.vanished),
+            "unchanged": .number(Double(diff.unchanged)),
+        ]
+    }
+
+    func text(_ diff: HistoryDiff) -> String {
+        var output = "Scan \(diff.old.id) (\(diff.old.finishedAt)) -> scan \(diff.new.id) (\(diff.new.finishedAt))\n"
+        if !diff.sameScope {
+            output += "note: the scans have different scopes:\n  old \(diff.old.scope)\n  new \(diff.new.scope)\n"
+        }
+        let sections: [(String, [HistoryDiff.Change])] = [
+            ("New failures", diff.newFailures),
+            ("Fixed", diff.fixed),
+            ("Changed", diff.changed),
+            ("Appeared", diff.appeared),
+            ("Vanished", diff.vanished),
+        ]
+        for (title, changes) in sections {
+            output += "\n\(title) (\(changes.count))\n"
+            guard !changes.isEmpty else { continue }
+            let rows = changes.map { change in
+                [
+                    change.key.rule, (change.new ?? change.old).map(\.place) ?? change.key.cluster,
+                    Self.transition(change.old.map(Self.state), change.new.map(Self.state)),
+                ]
+            }
+            output += TextTable.render(header: ["RULE", "CLUSTER", "CHANGE"], rows: rows)
+                .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }
+                .joined(separator: "\n")
+        }
+        output += "\nUnchanged: \(diff.unchanged)\n"
+        return output
+    }
+
+    static func state(_ finding: StoredFinding) -> String {
+        "\(finding.status.rawValue) \(finding.reason)" + (finding.suppression == nil ? "" : " (suppressed)")
+    }
+
+    static func transition(_ old: String?, _ new: String?) -> String {
+        switch (old, new) {
+        case (let old?, let new?): "\(old) -> \(new)"
+        case (nil, let new?): "(absent) -> \(new)"
+        case (let old?, nil): "\(old) -> (absent)"
+        case (nil, nil): ""
+        }
+    }
+}

@@ -1,0 +1,299 @@
+import Audit
+import Foundation
+import GRDB
+import Reports
+
+/// The scan history: every audit's metadata and findings in SQLite, and the diff of two scans.
+///
+/// The database is a WAL `DatabasePool` with a busy timeout, so two ackguard processes can record at the same time;
+/// writes are `IMMEDIATE` transactions. The schema comes from append-only, string-named migrations
+/// (`HistoryStore.migrator`). Findings are stored as the JSON report encodes them, plus the columns that identify and
+/// classify them; the report holds no secrets, so neither does the history.
+public struct HistoryStore: Sendable {
+    /// The database file.
+    public let path: String
+    let writer: any DatabaseWriter
+
+    /// How long a writer waits for another process's transaction before giving up.
+    public static let busyTimeout: TimeInterval = 15
+
+    /// Opens (creating it, mode 0600, and its directory, mode 0700, when missing) and migrates the database at `path`.
+    public init(path: String) throws(HistoryError) {
+        try self.init(path: path, migrateUpTo: nil)
+    }
+
+    /// Opens the database and applies the migrations up to `migrateUpTo` (all when `nil`). Tests build old schemas
+    /// with it.
+    init(path: String, migrateUpTo target: String?) throws(HistoryError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create the directory \(directory): \(Self.reason(error))")
+            }
+        }
+        let isNew = !FileManager.default.fileExists(atPath: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "ackguard.history"
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.reason(error))
+        }
+        if isNew {
+            // Cluster names and ids are nobody else's business: a new database is private to its owner. Opening in WAL
+            // mode already made -wal and -shm; SQLite gives later ones the database file's mode.
+            do {
+                for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+                }
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot restrict the file's permissions: \(Self.reason(error))")
+            }
+        }
+        self.path = path
+        self.writer = pool
+        try migrate(upTo: target)
+    }
+
+    /// `$XDG_DATA_HOME/ackguard/history.sqlite` when `XDG_DATA_HOME` is set to an absolute path, else
+    /// `<home>/.local/share/ackguard/history.sqlite` (the XDG Base Directory default).
+    public static func defaultPath(environment: [String: String], home: String) -> String {
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
+            return Self.join(data, "ackguard/history.sqlite")
+        }
+        return Self.join(home, ".local/share/ackguard/history.sqlite")
+    }
+
+    /// A stable text for "the same scope": source kind, account, regions and rules (sorted), and for infrastructure
+    /// code the paths read. Saved folders and emulator endpoints are left out, so audits of two snapshots of the same
+    /// account compare.
+    public static func scope(of report: AuditReport) -> String {
+        var parts = [
+            "source=\(report.source.kind.rawValue)",
+            "account=\(report.source.account ?? "")",
+            "regions=\(Set(report.source.regions).sorted().joined(separator: ","))",
+            "rules=\(Set(report.rules.map(\.rawValue)).sorted().joined(separator: ","))",
+        ]
+        if report.source.kind == .iac { parts.append("location=\(report.source.location ?? "")") }
+        return parts.joined(separator: ";")
+    }
+
+    // MARK: - Writing
+
+    /// Stores a report; returns the new scan's id.
+    @discardableResult
+    public func record(_ report: AuditReport, scope: String) throws(HistoryError) -> Int64 {
+        let summary = report.summary
+        do {
+            return try writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO scan (scope, startedAt, finishedAt, toolName, toolVersion, sourceKind, regions,
+                            account, rules, passCount, failCount, notApplicableCount, unknownCount, suppressedCount,
+                            sourceLocation, notices)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        scope, report.startedAt, report.finishedAt, report.toolName, report.toolVersion,
+                        report.source.kind.rawValue, Self.jsonText(report.source.regions), report.source.account,
+                        Self.jsonText(report.rules.map(\.rawValue)), summary[.pass], summary[.fail],
+                        summary[.notApplicable], summary[.unknown], summary.suppressed, report.source.location,
+                        Self.jsonText(report.notices),
+                    ])
+                let scanId = db.lastInsertedRowID
+                for finding in report.findings {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO finding (scanId, rule, accountId, regionId, clusterId, clusterName, status,
+                                reason, file, line, "column", suppressionReason, suppressionExpires,
+                                statusBeforeStrict, json)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            scanId, finding.rule.rawValue, finding.accountId, finding.regionId, finding.clusterId,
+                            finding.clusterName, finding.status.rawValue, finding.reason.rawValue,
+                            finding.location?.file, finding.location?.line, finding.location?.column,
+                            finding.suppression?.reason, finding.suppression?.expires,
+                            finding.statusBeforeStrict?.rawValue, JSONReportRenderer.encode(finding).serialized(),
+                        ])
+                }
+                return scanId
+            }
+        } catch {
+            throw .database(path: path, operation: "recording the scan", reason: Self.reason(error))
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The most recent scans first (by id).
+    public func scans(limit: Int? = nil) throws(HistoryError) -> [ScanSummary] {
+        let rows: [Row]
+        do {
+            rows = try writer.read { db in
+                if let limit {
+                    return try Row.fetchAll(db, sql: "SELECT * FROM scan ORDER BY id DESC LIMIT ?", arguments: [limit])
+                }
+                return try Row.fetchAll(db, sql: "SELECT * FROM scan ORDER BY id DESC")
+            }
+        } catch {
+            throw .database(path: path, operation: "listing scans", reason: Self.reason(error))
+        }
+        var scans: [ScanSummary] = []
+        for row in rows { scans.append(try scanSummary(row)) }
+        return scans
+    }
+
+    /// One scan by id.
+    public func scan(id: Int64) throws(HistoryError) -> ScanSummary {
+        let row: Row?
+        do {
+            row = try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM scan WHERE id = ?", arguments: [id])
+            }
+        } catch {
+            throw .database(path: path, operation: "reading scan \(id)", reason: Self.reason(error))
+        }
+        guard let row else { throw .scanNotFound(path: path, id: id) }
+        return try scanSummary(row)
+    }
+
+    /// The findings of one scan, in the order they were recorded (report order).
+    public func findings(scanId: Int64) throws(HistoryError) -> [StoredFinding] {
+        _ = try scan(id: scanId)
+        let rows: [Row]
+        do {
+            rows = try writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM finding WHERE scanId = ? ORDER BY id", arguments: [scanId])
+            }
+        } catch {
+            throw .database(path: path, operation: "reading the findings of scan \(scanId)", reason: Self.reason(error))
+        }
+        var findings: [StoredFinding] = []
+        for row in rows { findings.append(try storedFinding(row)) }
+        return findings
+    }
+
+    /// What changed from scan `old` to scan `new`.
+    public func diff(old: Int64, new: Int64) throws(HistoryError) -> HistoryDiff {
+        HistoryDiff(
+            old: try scan(id: old), oldFindings: try findings(scanId: old), new: try scan(id: new),
+            newFindings: try findings(scanId: new))
+    }
+
+    /// The scans `ackguard diff [OLD] [NEW]` compares: both given → those; only `old` → it and the latest scan of its
+    /// scope; none → the latest scan and the one before it of the same scope.
+    public func diffPair(old: Int64? = nil, new: Int64? = nil) throws(HistoryError) -> (old: Int64, new: Int64) {
+        switch (old, new) {
+        case (let old?, let new?):
+            _ = try scan(id: old)
+            _ = try scan(id: new)
+            return (old, new)
+        case (let old?, nil):
+            let scope = try scan(id: old).scope
+            let latest = try latestScans(scope: scope, limit: 1)
+            guard let newest = latest.first, newest != old else {
+                throw .notEnoughScans(path: path, scope: scope, found: latest.count)
+            }
+            return (old, newest)
+        case (nil, let new?):
+            let scope = try scan(id: new).scope
+            let earlier = try latestScans(scope: scope, limit: 1, before: new)
+            guard let previous = earlier.first else { throw .notEnoughScans(path: path, scope: scope, found: 1) }
+            return (previous, new)
+        case (nil, nil):
+            guard let newest = try scans(limit: 1).first else {
+                throw .notEnoughScans(path: path, scope: nil, found: 0)
+            }
+            let earlier = try latestScans(scope: newest.scope, limit: 1, before: newest.id)
+            guard let previous = earlier.first else {
+                throw .notEnoughScans(path: path, scope: newest.scope, found: 1)
+            }
+            return (previous, newest.id)
+        }
+    }
+
+    func latestScans(scope: String, limit: Int, before: Int64? = nil) throws(HistoryError) -> [Int64] {
+        do {
+            return try writer.read { db in
+                try Int64.fetchAll(
+                    db,
+                    sql: "SELECT id FROM scan WHERE scope = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                    arguments: [scope, before ?? Int64.max, limit])
+            }
+        } catch {
+            throw .database(path: path, operation: "finding scans of scope \(scope)", reason: Self.reason(error))
+        }
+    }
+
+    // MARK: - Rows
+
+    func scanSummary(_ row: Row) throws(HistoryError) -> ScanSummary {
+        let id: Int64 = row["id"]
+        func list(_ column: String) throws(HistoryError) -> [String] {
+            let text: String = row[column] ?? "[]"
+            guard let value = try? JSONValue.parse(text), let items = value.arrayValue else {
+                throw .corruptRow(path: path, table: "scan", id: id, problem: "\(column) is not a JSON array")
+            }
+            return items.compactMap(\.stringValue)
+        }
+        let counts: [Status: Int] = [
+            .pass: row["passCount"], .fail: row["failCount"], .notApplicable: row["notApplicableCount"],
+            .unknown: row["unknownCount"],
+        ]
+        return ScanSummary(
+            id: id, scope: row["scope"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
+            toolName: row["toolName"], toolVersion: row["toolVersion"], sourceKind: row["sourceKind"],
+            regions: try list("regions"), account: row["account"], sourceLocation: row["sourceLocation"],
+            rules: try list("rules"), counts: counts, suppressed: row["suppressedCount"], notices: try list("notices"))
+    }
+
+    func storedFinding(_ row: Row) throws(HistoryError) -> StoredFinding {
+        let id: Int64 = row["id"]
+        let statusText: String = row["status"]
+        guard let status = Status(rawValue: statusText) else {
+            throw .corruptRow(path: path, table: "finding", id: id, problem: "unknown status '\(statusText)'")
+        }
+        let jsonText: String = row["json"]
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(jsonText)
+        } catch {
+            throw .corruptRow(path: path, table: "finding", id: id, problem: "json: \(error)")
+        }
+        var location: SourceLocation?
+        if let file: String = row["file"] {
+            location = SourceLocation(file: file, line: row["line"] ?? 0, column: row["column"] ?? 0)
+        }
+        var suppression: Suppression?
+        if let reason: String = row["suppressionReason"] {
+            suppression = Suppression(reason: reason, expires: row["suppressionExpires"] ?? "")
+        }
+        return StoredFinding(
+            scanId: row["scanId"], rule: row["rule"], accountId: row["accountId"], regionId: row["regionId"],
+            clusterId: row["clusterId"], clusterName: row["clusterName"], status: status, reason: row["reason"],
+            location: location, suppression: suppression, statusBeforeStrict: row["statusBeforeStrict"], json: json)
+    }
+
+    // MARK: - Helpers
+
+    static func jsonText(_ strings: [String]) -> String {
+        JSONValue.array(strings.map(JSONValue.string)).serialized()
+    }
+
+    static func join(_ directory: String, _ relative: String) -> String {
+        directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
+    }
+
+    /// An error as one line, without GRDB's SQL echo (which may be long).
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "SQLite error \(error.resultCode.rawValue): \(error.message ?? "\(error.resultCode)")"
+        }
+        return String(describing: error).split(separator: "\n").first.map(String.init) ?? "unknown error"
+    }
+}
