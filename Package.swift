@@ -85,6 +85,15 @@ let package = Package(
             dependencies: ["Audit", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // Plans, applies, verifies and rolls back network-policy enablement.
+        .target(
+            name: "Remediation",
+            dependencies: [
+                "Audit", "Collection", "LiveCollection", "AlibabaCloud", "KubernetesAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Scan history in SQLite, and the diff of two scans.
         .target(
             name: "History",
@@ -115,7 +124,10 @@ let package = Package(
         .executableTarget(
             name: "ackguard",
             dependencies: [
-                "Audit", "Collection", "Reports",
+                "Audit", "Collection", "LiveCollection", "Reports", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
+                "Suppressions", "History", "InfrastructureAsCode", "Remediation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -135,12 +147,35 @@ let package = Package(
             dependencies: ["Collection", "Audit"],
             swiftSettings: strict
         ),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Audit"], swiftSettings: strict),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "Audit"], exclude: ["Golden"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LiveCollectionTests",
+            dependencies: [
+                "LiveCollection", "Collection", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RemediationTests",
+            dependencies: [
+                "Remediation", "LiveCollection", "Collection", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SuppressionsTests", dependencies: ["Suppressions", "Audit"], swiftSettings: strict),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Audit", "Reports"], swiftSettings: strict),
+        .testTarget(
+            name: "HistoryTests",
+            dependencies: ["History", "Audit", "Reports", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "InfrastructureAsCodeTests",
             dependencies: ["InfrastructureAsCode", "Audit"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -153,6 +188,8 @@ let package = Package(
             name: "AlibabaCloudTests",
             dependencies: [
                 "AlibabaCloud", "AlibabaCloudSigning", "ACKEmulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -225,11 +225,21 @@ public struct LiveCollector: Sendable {
 
     // MARK: - Kubernetes
 
+    /// The cluster's Kubernetes documents, or for each file the error that kept it unread. Access comes first (the
+    /// temporary kubeconfig is a CS call, paced and retried like the others); `clusterTimeout` then bounds the
+    /// reads from the cluster's own API, which is what may hang.
     func kubernetesDocuments(record: ClusterRecord, files: [String]) async -> [String: JSONValue] {
+        let endpoint: KubernetesEndpoint
+        do {
+            endpoint = try await kubernetesEndpoint(record: record)
+        } catch {
+            let status = ErrorDocuments.status(for: error, doing: "get access to the Kubernetes API")
+            return Dictionary(uniqueKeysWithValues: files.map { ($0, status) })
+        }
         let deadline = options.clusterTimeout
         let collector = self
         let result = await withTaskGroup(of: [String: JSONValue]?.self) { group in
-            group.addTask { await collector.readKubernetes(record: record, files: files) }
+            group.addTask { await collector.readKubernetes(endpoint: endpoint, files: files) }
             group.addTask {
                 try? await Task.sleep(for: deadline)
                 return nil
@@ -246,14 +256,7 @@ public struct LiveCollector: Sendable {
         return Dictionary(uniqueKeysWithValues: files.map { ($0, status) })
     }
 
-    func readKubernetes(record: ClusterRecord, files: [String]) async -> [String: JSONValue] {
-        let endpoint: KubernetesEndpoint
-        do {
-            endpoint = try await kubernetesEndpoint(record: record)
-        } catch {
-            let status = ErrorDocuments.status(for: error, doing: "get access to the Kubernetes API")
-            return Dictionary(uniqueKeysWithValues: files.map { ($0, status) })
-        }
+    func readKubernetes(endpoint: KubernetesEndpoint, files: [String]) async -> [String: JSONValue] {
         let client: KubernetesClient
         do {
             client = try KubernetesClient(endpoint: endpoint, timeout: options.kubernetesCallTimeout)
@@ -266,10 +269,12 @@ public struct LiveCollector: Sendable {
             if Task.isCancelled { break }
             do {
                 switch file {
-                case "eni-config": documents[file] = try await client.get("/api/v1/namespaces/kube-system/configmaps/eni-config")
+                case "eni-config":
+                    documents[file] = try await client.get("/api/v1/namespaces/kube-system/configmaps/eni-config")
                 case "nodes": documents[file] = try await client.list("/api/v1/nodes")
                 case "namespaces": documents[file] = try await client.list("/api/v1/namespaces")
-                case "networkpolicies": documents[file] = try await client.list("/apis/networking.k8s.io/v1/networkpolicies")
+                case "networkpolicies":
+                    documents[file] = try await client.list("/apis/networking.k8s.io/v1/networkpolicies")
                 case "pods": documents[file] = try await client.list("/api/v1/pods")
                 default: break
                 }

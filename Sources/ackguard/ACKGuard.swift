@@ -12,7 +12,9 @@ struct ACKGuard: AsyncParsableCommand {
             3 no FAIL but at least one UNKNOWN (incomplete audit); 64 command-line syntax error.
             """,
         version: version,
-        subcommands: [AuditCommand.self],
+        subcommands: [
+            AuditCommand.self, CollectCommand.self, FixCommand.self, HistoryCommand.self, DiffCommand.self,
+        ],
         defaultSubcommand: AuditCommand.self
     )
 }

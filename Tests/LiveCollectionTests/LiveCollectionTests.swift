@@ -27,7 +27,8 @@ struct LiveCollectionTests {
     static let allRules = AuditOptions(rules: Set(RuleID.allCases))
 
     func run(
-        _ configuration: EmulatorConfiguration, options: LiveCollectionOptions = LiveCollectionOptions(readCoverage: true),
+        _ configuration: EmulatorConfiguration,
+        options: LiveCollectionOptions = LiveCollectionOptions(readCoverage: true),
         retry: RetryPolicy = .default
     ) async throws -> Run {
         let emulator = try await Emulator.start(configuration)
@@ -43,7 +44,9 @@ struct LiveCollectionTests {
                     ACSCredential(accessKeyId: key.id, accessKeySecret: key.secret, providerName: "test")),
                 options: clientOptions)
             let store = Documents()
-            let result = try await LiveCollector(client: client, options: options).collect(handle: { await store.add($0) })
+            let result = try await LiveCollector(client: client, options: options).collect(handle: {
+                await store.add($0)
+            })
             let documents = await store.items
             let evidence = try documents.map { try $0.evidence() }
             let counts = await emulator.requestCounts()
@@ -78,10 +81,11 @@ struct LiveCollectionTests {
         #expect(saved == live.findings)
         // Every RULE.md reason of rule 1 that the demo fleet shows is reached live.
         let reasons = Set(live.findings.filter { $0.rule == .networkPolicySupport }.map(\.reason))
-        #expect(reasons.isSuperset(of: [
-            .clusterDeleted, .registeredCluster, .serverlessCluster, .pluginUnknown, .pluginFlannel,
-            .pluginTerwayExclusiveENI, .configMapPolicyDisabled, .configMapPolicyEnabled, .configMapMissing,
-        ]))
+        #expect(
+            reasons.isSuperset(of: [
+                .clusterDeleted, .registeredCluster, .serverlessCluster, .pluginUnknown, .pluginFlannel,
+                .pluginTerwayExclusiveENI, .configMapPolicyDisabled, .configMapPolicyEnabled, .configMapMissing,
+            ]))
     }
 
     @Test("no per-cluster detail call, and no add-on call where the listing decides")
@@ -104,7 +108,8 @@ struct LiveCollectionTests {
         var faulty = EmulatorConfiguration.demo()
         faulty.faults.all = APIFaults(
             rateLimit: RateLimit(perSecond: 40, burst: 5), serverErrorFraction: 0.3, connectionResetFraction: 0.05)
-        let retry = RetryPolicy(maxAttempts: 12, maxTotalAttempts: 60, baseDelay: .milliseconds(5), maxDelay: .milliseconds(200))
+        let retry = RetryPolicy(
+            maxAttempts: 12, maxTotalAttempts: 60, baseDelay: .milliseconds(5), maxDelay: .milliseconds(200))
         let stressed = try await run(faulty, retry: retry)
         #expect(stressed.findings == clean.findings)
         let attempts = stressed.counts.values.reduce(0, +)
@@ -118,7 +123,8 @@ struct LiveCollectionTests {
         let target = try #require(fleet.clusters(showing: .configMapFalse).first)
         let id = target.detail["cluster_id"]!.stringValue!
         configuration.faults.kubernetes[id] = .hang
-        let options = LiveCollectionOptions(readCoverage: true, clusterTimeout: .milliseconds(800), kubernetesCallTimeout: .seconds(5))
+        let options = LiveCollectionOptions(
+            readCoverage: true, clusterTimeout: .milliseconds(800), kubernetesCallTimeout: .seconds(5))
         let live = try await run(configuration, options: options)
         let finding = try #require(live.findings.first { $0.clusterId == id && $0.rule == .networkPolicySupport })
         #expect(finding.status != .pass || finding.reason == .addonPolicyEnabled)

@@ -31,6 +31,11 @@ enum CommandRunner {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
+        // Hermetic: history and rollback files go to a folder of this run, unless the test says otherwise.
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        env["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
+        env["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
         for (key, value) in environment { env[key] = value }
         process.environment = env
         // Files, not pipes: a large report cannot block the child, and no reader thread is needed.

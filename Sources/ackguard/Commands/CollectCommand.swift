@@ -42,7 +42,9 @@ struct CollectCommand: AsyncParsableCommand {
         } catch {
             throw inputError(error.description)
         }
-        Terminal.note("collected \(outcome.evidence.count) cluster(s) from \(outcome.result.regions.count) region(s) into \(outputFolder)")
+        Terminal.note(
+            "collected \(outcome.evidence.count) cluster(s) from \(outcome.result.regions.count) region(s) into \(outputFolder)"
+        )
         for (region, error) in outcome.result.failedRegions.sorted(by: { $0.key < $1.key }) {
             Terminal.note("region \(region) could not be listed: \(error)")
         }

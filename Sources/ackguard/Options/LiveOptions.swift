@@ -6,13 +6,17 @@ struct LiveOptions: ParsableArguments {
     @Flag(help: "Start the built-in emulator with its demo fleet and audit it (no cloud account needed).")
     var demo = false
 
-    @Option(help: "Send every CS API call to this base URL (http:// allowed for local servers); also ACKGUARD_CS_ENDPOINT.")
+    @Option(
+        help: "Send every CS API call to this base URL (http:// allowed for local servers); also ACKGUARD_CS_ENDPOINT.")
     var endpoint: String?
 
     @Option(help: "STS endpoint for AssumeRole (--role-arn, RamRoleArn profiles).")
     var stsEndpoint: String?
 
-    @Option(name: .customLong("region"), help: ArgumentHelp("Region to audit (repeatable); default: every region DescribeRegions lists.", valueName: "id"))
+    @Option(
+        name: .customLong("region"),
+        help: ArgumentHelp(
+            "Region to audit (repeatable); default: every region DescribeRegions lists.", valueName: "id"))
     var regions: [String] = []
 
     @Option(help: "aliyun CLI profile or credentials-file section to use (also ALIBABA_CLOUD_PROFILE).")
@@ -30,7 +34,10 @@ struct LiveOptions: ParsableArguments {
     @Option(help: "Minutes the temporary kubeconfig of each cluster stays valid (15-4320).")
     var kubeconfigMinutes = 15
 
-    @Option(help: "Use this kubeconfig instead of temporary ones: each cluster uses the context whose server is its API server, or the context named like its id.")
+    @Option(
+        help:
+            "Use this kubeconfig instead of temporary ones: each cluster uses the context whose server is its API server, or the context named like its id."
+    )
     var kubeconfig: String?
 
     @Option(help: "With --kubeconfig: use only this context.")

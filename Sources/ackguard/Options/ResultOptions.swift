@@ -6,7 +6,10 @@ import Suppressions
 
 /// What happens to findings after evaluation: accepted risks and scan history.
 struct ResultOptions: ParsableArguments {
-    @Option(help: "YAML file of accepted findings (by rule, cluster id or name glob, region, tag), each with a reason and an expiry date.")
+    @Option(
+        help:
+            "YAML file of accepted findings (by rule, cluster id or name glob, region, tag), each with a reason and an expiry date."
+    )
     var suppressions: String?
 
     @Option(name: .customLong("history"), help: ArgumentHelp("The scan history database.", valueName: "path"))

@@ -1,0 +1,155 @@
+import Audit
+import Foundation
+import Testing
+
+@Suite("live audits, collect, suppressions and history through the CLI")
+struct LiveCommandTests {
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func findings(_ json: String) throws -> [JSONValue] {
+        try JSONValue.parse(json)["findings"]?.arrayValue ?? []
+    }
+
+    @Test("audit --demo audits the in-process emulator through the real client")
+    func demo() throws {
+        let result = try CommandRunner.run(["audit", "--demo", "--format", "json", "--no-history"])
+        #expect(result.exitCode == 1, "stderr: \(result.stderr)")
+        let report = try JSONValue.parse(result.stdout)
+        #expect(report["source"]?["kind"] == "emulator")
+        #expect((report["findings"]?.arrayValue?.count ?? 0) >= 20)
+        #expect(report["source"]?["regions"]?.arrayValue?.isEmpty == false)
+    }
+
+    @Test("collect --out then audit --from gives the same findings as the live audit")
+    func collectThenAuditFrom() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = directory.appendingPathComponent("evidence").path
+        let collected = try CommandRunner.run(["collect", "--demo", "--coverage", "--out", folder, "--quiet"])
+        #expect(collected.exitCode == 0, "stderr: \(collected.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/clusters.json"))
+        let saved = try CommandRunner.run(["audit", "--from", folder, "--rule", "all", "--format", "json"])
+        let live = try CommandRunner.run(["audit", "--demo", "--rule", "all", "--format", "json"])
+        #expect(saved.exitCode == live.exitCode)
+        #expect(try findings(saved.stdout) == findings(live.stdout))
+        // No kubeconfig and no secret is ever written.
+        let files = FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []
+        for file in files where file.hasSuffix(".json") {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            #expect(!text.contains("client-key-data"))
+            #expect(!text.contains("ackguard-demo-secret"))
+        }
+        // A second collect into the same folder refuses: nothing is overwritten.
+        let again = try CommandRunner.run(["collect", "--demo", "--out", folder, "--quiet"])
+        #expect(again.exitCode == 2)
+        #expect(again.stderr.contains("already exists"))
+    }
+
+    @Test("audit --endpoint with credentials from the environment reaches a separately started emulator")
+    func endpointAndEnvironmentCredentials() throws {
+        let emulator = try EmulatorProcess()
+        defer { emulator.stop() }
+        let result = try CommandRunner.run(
+            ["audit", "--endpoint", emulator.endpoint, "--region", "cn-hangzhou", "--format", "json", "--no-history"],
+            environment: emulator.credentials)
+        #expect([0, 1, 3].contains(result.exitCode), "stderr: \(result.stderr)")
+        let all = try findings(result.stdout)
+        #expect(!all.isEmpty)
+        #expect(all.allSatisfy { $0["regionId"] == "cn-hangzhou" })
+        // A wrong secret is refused by the emulator's signature check: an input error, and no secret printed.
+        var wrong = emulator.credentials
+        wrong["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = "not-the-secret-1234"
+        let refused = try CommandRunner.run(
+            ["audit", "--endpoint", emulator.endpoint, "--no-history"], environment: wrong)
+        #expect(refused.exitCode == 2)
+        #expect(refused.stderr.contains("SignatureDoesNotMatch"))
+        #expect(!refused.stderr.contains("not-the-secret-1234"))
+        #expect(refused.stdout.isEmpty)
+    }
+
+    @Test("no credentials anywhere: exit 2 with the sources tried")
+    func noCredentials() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = try CommandRunner.run(
+            ["audit", "--endpoint", "http://127.0.0.1:9", "--no-history"],
+            environment: [
+                "HOME": home.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "",
+                "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
+            ])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("no Alibaba Cloud credentials found"))
+    }
+
+    @Test("suppressions keep findings in the report, marked, and out of the exit code; expired ones do not count")
+    func suppressions() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("accepted.yaml").path
+        try """
+        suppressions:
+          - name: "*"
+            reason: migration to Terway planned for Q1
+            expires: 2099-12-31
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let accepted = try CommandRunner.run(
+            ["audit", "--demo", "--suppressions", file, "--format", "json", "--no-history"])
+        #expect(accepted.exitCode == 0, "stderr: \(accepted.stderr)")
+        let report = try JSONValue.parse(accepted.stdout)
+        let suppressed = (report["findings"]?.arrayValue ?? []).filter { $0["suppressed"] != nil }
+        #expect(!suppressed.isEmpty)
+        #expect(suppressed.allSatisfy { $0["suppressed"]?["reason"] == "migration to Terway planned for Q1" })
+        #expect(report["summary"]?["suppressed"]?.intValue == suppressed.count)
+
+        try """
+        suppressions:
+          - name: "*"
+            reason: too late
+            expires: 2020-01-01
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let expired = try CommandRunner.run(["audit", "--demo", "--suppressions", file, "--no-history"])
+        #expect(expired.exitCode == 1)
+        #expect(expired.stdout.contains("expired"))
+
+        try "suppressions:\n  - name: \"*\"\n    expires: 2099-12-31\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let invalid = try CommandRunner.run(["audit", "--demo", "--suppressions", file, "--no-history"])
+        #expect(invalid.exitCode == 2)
+        #expect(invalid.stderr.contains("reason"))
+    }
+
+    @Test("history stores every audit; diff shows what changed between two scans of the same scope")
+    func historyAndDiff() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let history = directory.appendingPathComponent("history.sqlite").path
+        let first = try EmulatorProcess()
+        let before = try CommandRunner.run(
+            ["audit", "--endpoint", first.endpoint, "--history", history, "--format", "json"],
+            environment: first.credentials)
+        first.stop()
+        let target = try #require(
+            try findings(before.stdout).first { $0["reason"] == "configmap-policy-enabled" }?["clusterId"]?.stringValue)
+        let vanishing = try #require(
+            try findings(before.stdout).first { $0["reason"] == "plugin-flannel" }?["clusterId"]?.stringValue)
+        // The same account later: one cluster's Kubernetes API forbids us, one cluster is gone.
+        let second = try EmulatorProcess(["--kubernetes-fault", "\(target):forbidden", "--disappear", "\(vanishing):0"])
+        _ = try CommandRunner.run(
+            ["audit", "--endpoint", second.endpoint, "--history", history], environment: second.credentials)
+        second.stop()
+
+        let list = try CommandRunner.run(["history", "--history", history, "--format", "json"])
+        #expect(list.exitCode == 0, "stderr: \(list.stderr)")
+        #expect(try JSONValue.parse(list.stdout).arrayValue?.count == 2 || list.stdout.contains("\"scans\""))
+        let diff = try CommandRunner.run(["diff", "--history", history, "--format", "json"])
+        #expect(diff.exitCode == 0, "stderr: \(diff.stderr)")
+        #expect(diff.stdout.contains(target))
+        #expect(diff.stdout.contains(vanishing))
+        let table = try CommandRunner.run(["diff", "--history", history])
+        #expect(table.stdout.lowercased().contains("vanished"))
+    }
+}
