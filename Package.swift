@@ -166,6 +166,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "SoakTests",
+            dependencies: [
+                "LiveCollection", "Collection", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SuppressionsTests", dependencies: ["Suppressions", "Audit"], swiftSettings: strict),
         .testTarget(
             name: "HistoryTests",

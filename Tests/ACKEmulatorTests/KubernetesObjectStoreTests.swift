@@ -58,6 +58,24 @@ struct KubernetesObjectStoreTests {
         #expect(Int(store.resourceVersion)! >= 500)
     }
 
+    @Test("a Node's nodeInfo gets the fields the API server always sends")
+    func nodeInfo() throws {
+        let store = Self.store(
+            [
+                "kind": "Node", "metadata": ["name": "n1"],
+                "status": ["nodeInfo": ["kubeletVersion": "v1.30.1-aliyun.1", "osImage": "custom"]],
+            ])
+        let info = try #require(store.objects(kind: "Node").first?["status"]?["nodeInfo"])
+        for key in [
+            "architecture", "bootID", "containerRuntimeVersion", "kernelVersion", "kubeProxyVersion",
+            "kubeletVersion", "machineID", "operatingSystem", "osImage", "systemUUID",
+        ] {
+            #expect(info[key]?.stringValue?.isEmpty == false, "nodeInfo.\(key)")
+        }
+        #expect(info["osImage"] == "custom")
+        #expect(info["kubeProxyVersion"] == "v1.30.1-aliyun.1")
+    }
+
     @Test("lists page with limit and continue; items carry no kind or apiVersion")
     func paging() throws {
         var store = Self.store()

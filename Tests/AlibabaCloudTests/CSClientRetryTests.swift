@@ -160,7 +160,7 @@ struct CSClientRetryTests {
             let error = await #expect(throws: CSClientError.self) {
                 try await withCSClient(
                     endpoint: url,
-                    changes: [.timeouts(connect: .milliseconds(100), read: .milliseconds(300)), .retry(.none)]
+                    changes: [.timeouts(connect: .seconds(2), read: .milliseconds(300)), .retry(.none)]
                 ) { try await $0.describeRegions() }
             }
             guard case .timeout(let action, _, _, let attempts)? = error else {

@@ -66,6 +66,11 @@ public struct KubernetesObjectStore: Sendable {
             metadata["creationTimestamp"] = .string(creationTimestamp)
         }
         if kind == "DaemonSet", metadata["generation"]?.intValue == nil { metadata["generation"] = 1 }
+        if kind == "Node", case .object(var status)? = members["status"], case .object(let info)? = status["nodeInfo"] {
+            let seed = metadata["uid"]?.stringValue ?? name
+            status["nodeInfo"] = .object(Self.completeNodeInfo(info, seed: seed))
+            members["status"] = .object(status)
+        }
         members["metadata"] = .object(metadata)
         objectsByKind[kind, default: [:]][Key(namespace: namespace, name: name)] = .object(members)
     }
@@ -285,6 +290,24 @@ public struct KubernetesObjectStore: Sendable {
         else { throw invalid }
         start.removeLast()
         return start
+    }
+
+    /// `status.nodeInfo` with every field the API server always sends (all required by the official clients'
+    /// models) filled in when missing: identifiers derived from `seed`, versions from the kubelet's.
+    private static func completeNodeInfo(_ info: [String: JSONValue], seed: String) -> [String: JSONValue] {
+        var info = info
+        let digest = SHA256.hash(data: Data(seed.utf8)).map { String(format: "%02x", $0) }.joined()
+        let characters = Array(digest)
+        let uuid = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+        let kubelet = info["kubeletVersion"]?.stringValue ?? "v1.31.1-aliyun.1"
+        let defaults: [String: String] = [
+            "architecture": "amd64", "bootID": uuid, "containerRuntimeVersion": "containerd://1.6.28",
+            "kernelVersion": "5.10.134-16.3.al8.x86_64", "kubeProxyVersion": kubelet, "kubeletVersion": kubelet,
+            "machineID": String(characters[32..<64]), "operatingSystem": "linux",
+            "osImage": "Alibaba Cloud Linux 3.2104 U10 (OpenAnolis Edition)", "systemUUID": uuid.uppercased(),
+        ]
+        for (key, value) in defaults where info[key]?.stringValue == nil { info[key] = .string(value) }
+        return info
     }
 
     // MARK: - Identifiers
