@@ -15,7 +15,9 @@ public struct LiveCollectionOptions: Sendable {
 
     /// Regions to audit; `nil` asks DescribeRegions.
     public var regions: [String]?
-    /// Clusters collected at once.
+    /// Clusters in progress at once: a bound on memory and open connections, not the pace. The pace of each CS API
+    /// is its adaptive limiter's (slow start, then AIMD on throttling), so this only needs to be large enough to
+    /// keep the limiters busy: the rate times one cluster's round trips (200 calls/s × ~0.3 s ≈ 60 at 100 ms).
     public var concurrency: Int
     public var kubernetes: KubernetesAccess
     /// Read namespaces, NetworkPolicies and pods (rule 2).
@@ -26,8 +28,11 @@ public struct LiveCollectionOptions: Sendable {
     public var kubernetesCallTimeout: Duration
     public var pageSize: Int
 
+    /// The default `concurrency`.
+    public static let defaultConcurrency = 128
+
     public init(
-        regions: [String]? = nil, concurrency: Int = 8,
+        regions: [String]? = nil, concurrency: Int = LiveCollectionOptions.defaultConcurrency,
         kubernetes: KubernetesAccess = .temporaryKubeconfig(privateIP: false, minutes: 15), readCoverage: Bool = false,
         clusterTimeout: Duration = .seconds(30), kubernetesCallTimeout: Duration = .seconds(10), pageSize: Int = 50
     ) {

@@ -50,6 +50,14 @@ struct LiveAudit {
 
     /// The CS client and collection options for `live` (the emulator's endpoint and key with `--demo`): endpoint,
     /// STS endpoint, Kubernetes access and credentials are checked here, each failure an input error.
+    /// The HTTP client for CS calls, with the connect and read deadlines of the options (no redirects).
+    func makeHTTPClient() -> HTTPClient {
+        var options = CSClientOptions()
+        options.readTimeout = .seconds(live.readTimeout)
+        return HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: CSClient.httpClientConfiguration(for: options))
+    }
+
     func connect(emulator: Emulator?, httpClient: HTTPClient) async throws -> LiveConnection {
         let endpointText = emulator?.endpoint.absoluteString ?? live.endpoint ?? environment["ACKGUARD_CS_ENDPOINT"]
         var endpoint: URL?
@@ -107,46 +115,49 @@ struct LiveAudit {
     }
 
     func collect(emulator: Emulator?) async throws -> Outcome {
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let httpClient = makeHTTPClient()
         do {
-            let connection = try await connect(emulator: emulator, httpClient: httpClient)
-            let client = connection.client
-            let options = connection.collectionOptions
-            let collector = LiveCollector(client: client, options: options)
-            let store = EvidenceStore()
-            let sink = documentSink
-            let progress = ProgressBar(
-                isTTY: Terminal.isTTY(STDERR_FILENO), quiet: quiet,
-                now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
-                output: { Terminal.writeStderr($0) })
-            let result: LiveCollectionResult
-            do {
-                result = try await collector.collect(
-                    handle: { documents in
-                        try await sink?(documents)
-                        await store.add(try documents.evidence())
-                    },
-                    progress: { done, total in progress.update(done: done, total: total) })
-            } catch let error as ACSServiceError {
-                progress.finish()
-                throw inputError("the CS API refused the audit: \(error)")
-            } catch let error as EvidenceFileError {
-                progress.finish()
-                throw inputError("\(error)")
-            } catch let error as CredentialError {
-                progress.finish()
-                throw inputError("\(error)")
-            }
-            progress.finish()
-            let counts = await client.callCounts
+            let outcome = try await collect(using: try await connect(emulator: emulator, httpClient: httpClient))
             try await httpClient.shutdown()
-            return Outcome(
-                evidence: await store.all(), result: result, sourceKind: connection.sourceKind,
-                location: connection.location, callCounts: counts)
+            return outcome
         } catch {
             try? await httpClient.shutdown()
             throw error
         }
+    }
+
+    /// Collects every cluster through `connection` (with the progress bar); the caller owns the HTTP client.
+    func collect(using connection: LiveConnection) async throws -> Outcome {
+        let client = connection.client
+        let collector = LiveCollector(client: client, options: connection.collectionOptions)
+        let store = EvidenceStore()
+        let sink = documentSink
+        let progress = ProgressBar(
+            isTTY: Terminal.isTTY(STDERR_FILENO), quiet: quiet,
+            now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+            output: { Terminal.writeStderr($0) })
+        let result: LiveCollectionResult
+        do {
+            result = try await collector.collect(
+                handle: { documents in
+                    try await sink?(documents)
+                    await store.add(try documents.evidence())
+                },
+                progress: { done, total in progress.update(done: done, total: total) })
+        } catch let error as ACSServiceError {
+            progress.finish()
+            throw inputError("the CS API refused the audit: \(error)")
+        } catch let error as EvidenceFileError {
+            progress.finish()
+            throw inputError("\(error)")
+        } catch let error as CredentialError {
+            progress.finish()
+            throw inputError("\(error)")
+        }
+        progress.finish()
+        return Outcome(
+            evidence: await store.all(), result: result, sourceKind: connection.sourceKind,
+            location: connection.location, callCounts: await client.callCounts)
     }
 }
 

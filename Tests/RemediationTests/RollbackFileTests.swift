@@ -1,0 +1,155 @@
+import Audit
+import Foundation
+import Remediation
+import Testing
+
+@Suite("rollback files: private, atomic, checked on load")
+struct RollbackFileTests {
+    func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ackguard-rollback-\(UUID().uuidString)", isDirectory: true)
+    }
+
+    func entry(_ id: String, prior: String?) -> RollbackEntry {
+        RollbackEntry(
+            clusterId: id, clusterName: "prod-\(id)", regionId: "cn-hangzhou", recordedAt: "2025-01-01T00:00:00Z",
+            addon: .init(
+                name: "terway-eniip", priorConfig: #"{"IPVlan":"false","NetworkPolicy":"false"}"#,
+                priorNetworkPolicy: PriorValue("false")),
+            configMap: .init(
+                namespace: "kube-system", name: "eni-config", key: "disable_network_policy", prior: PriorValue(prior),
+                priorResourceVersion: "42"),
+            daemonSet: .init(namespace: "kube-system", name: "terway-eniip"))
+    }
+
+    @Test("the journal creates a 0700 folder and a 0600 file, and updates it in place")
+    func journalWritesPrivateFiles() async throws {
+        let base = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let directory = base.appendingPathComponent("state/ackguard/rollback", isDirectory: true)
+        let journal = RollbackJournal(
+            directory: directory, stem: "ackguard-fix-20250101T000000Z", toolVersion: "test",
+            createdAt: "2025-01-01T00:00:00Z", source: "http://127.0.0.1:1")
+        #expect(await journal.path == nil, "nothing is written before the first record")
+        try await journal.record(entry("c1", prior: "true"), at: "2025-01-01T00:00:01Z")
+        let path = try #require(await journal.path)
+        #expect(path.hasSuffix("/ackguard-fix-20250101T000000Z.json"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let folder = try FileManager.default.attributesOfItem(atPath: directory.path)
+        #expect((folder[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+        let write = WriteRecord(
+            clusterId: "c1", regionId: "cn-hangzhou", api: "PATCH configmaps",
+            target: "kube-system/eni-config data.disable_network_policy", before: "true", after: "false",
+            resourceVersionBefore: "42", resourceVersionAfter: "43", at: "2025-01-01T00:00:02Z")
+        try await journal.append(write)
+        try await journal.record(entry("c2", prior: nil), at: "2025-01-01T00:00:03Z")
+        #expect(await journal.path == path)
+        let file = try RollbackFile.load(from: URL(fileURLWithPath: path))
+        #expect(file.clusters.map(\.clusterId) == ["c1", "c2"])
+        #expect(file.clusters[0].writes == [write])
+        #expect(file.clusters[1].configMap.prior == PriorValue(nil))
+        #expect(file.updatedAt == "2025-01-01T00:00:03Z")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(#""state" : "absent""#))
+        // No temporary file is left behind.
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(names == ["ackguard-fix-20250101T000000Z.json"])
+    }
+
+    @Test("two runs in the same second get two files; an existing file is never overwritten")
+    func distinctFiles() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var paths: [String] = []
+        for id in ["c1", "c2"] {
+            let journal = RollbackJournal(
+                directory: directory, stem: "ackguard-fix-same", toolVersion: "test", createdAt: "t", source: "s")
+            try await journal.record(entry(id, prior: "true"), at: "t")
+            paths.append(try #require(await journal.path))
+        }
+        #expect(paths[0] != paths[1])
+        #expect(paths[1].hasSuffix("ackguard-fix-same-2.json"))
+        #expect(try RollbackFile.load(from: URL(fileURLWithPath: paths[0])).clusters.map(\.clusterId) == ["c1"])
+    }
+
+    @Test("a folder that cannot be created fails before anything is written")
+    func unwritableFolder() async throws {
+        let base = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: base) }
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let blocker = base.appendingPathComponent("file")
+        try Data("x".utf8).write(to: blocker)
+        let journal = RollbackJournal(
+            directory: blocker.appendingPathComponent("rollback"), stem: "x", toolVersion: "t", createdAt: "t",
+            source: "s")
+        await #expect(throws: RemediationError.self) {
+            try await journal.record(entry("c1", prior: "true"), at: "t")
+        }
+        #expect(await journal.path == nil)
+    }
+
+    @Test("load names the file and the problem")
+    func loadErrors() throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let missing = directory.appendingPathComponent("missing.json")
+        #expect {
+            try RollbackFile.load(from: missing)
+        } throws: { error in
+            guard case RemediationError.rollbackFileUnreadable(let path, _) = error else { return false }
+            return path == missing.path
+        }
+        let wrongKind = directory.appendingPathComponent("report.json")
+        let report =
+            #"{"schemaVersion":1,"kind":"ackguard-fix","toolVersion":"x","createdAt":"t","updatedAt":"t","#
+            + #""source":"s","clusters":[]}"#
+        try Data(report.utf8).write(to: wrongKind)
+        #expect {
+            try RollbackFile.load(from: wrongKind)
+        } throws: { error in
+            "\(error)".contains("kind is \"ackguard-fix\"")
+        }
+        let broken = directory.appendingPathComponent("broken.json")
+        try Data(#"{"schemaVersion":1,"kind":"ackguard-rollback"}"#.utf8).write(to: broken)
+        #expect {
+            try RollbackFile.load(from: broken)
+        } throws: { error in
+            guard case RemediationError.rollbackFileInvalid(let path, let detail) = error else { return false }
+            return path == broken.path && detail.contains("is missing")
+        }
+    }
+
+    @Test("the default folder follows XDG_STATE_HOME, else ~/.local/state")
+    func defaultFolder() {
+        #expect(
+            FixOptions.defaultRollbackDirectory(environment: ["XDG_STATE_HOME": "/var/state"], homeDirectory: "/home/u")
+                .path == "/var/state/ackguard/rollback")
+        #expect(
+            FixOptions.defaultRollbackDirectory(environment: [:], homeDirectory: "/home/u").path
+                == "/home/u/.local/state/ackguard/rollback")
+        #expect(
+            FixOptions.defaultRollbackDirectory(environment: ["XDG_STATE_HOME": "relative"], homeDirectory: "/home/u")
+                .path == "/home/u/.local/state/ackguard/rollback")
+    }
+
+    @Test("exit codes: plan as audit; apply 1 for failures, 2 for refusals, 0 otherwise")
+    func exitCodes() {
+        func outcome(_ result: ClusterOutcome.Result) -> ClusterOutcome {
+            ClusterOutcome(clusterId: "c", clusterName: "n", regionId: "r", action: "enable-in-place", result: result)
+        }
+        func run(_ results: [ClusterOutcome.Result]) -> FixRun {
+            FixRun(mode: .apply, startedAt: "", finishedAt: "", source: "", plan: nil, outcomes: results.map(outcome))
+        }
+        #expect(run([.fixed, .unchanged, .alreadyFixed, .replacementCreated]).exitCode == 0)
+        #expect(run([.fixed, .refused]).exitCode == 2)
+        #expect(run([.fixed, .refused, .stillFailing]).exitCode == 1)
+        #expect(run([.failed, .notAttempted]).exitCode == 1)
+        let unknown = Finding(
+            rule: .networkPolicySupport, clusterId: "c", clusterName: "n", regionId: "r", status: .unknown,
+            reason: .policyStateUnknown, message: "m")
+        let plan = FixPlan(findings: [unknown], clusters: [])
+        #expect(FixRun(mode: .plan, startedAt: "", finishedAt: "", source: "", plan: plan).exitCode == 3)
+    }
+}

@@ -1,0 +1,36 @@
+import Audit
+import Foundation
+import Testing
+
+@Suite("ackguard fix through the CLI")
+struct FixCommandTests {
+    @Test("the plan changes nothing and exits like audit; --apply without a terminal needs --yes")
+    func planAndRefusal() throws {
+        let plan = try CommandRunner.run(["fix", "--demo", "-q"])
+        #expect(plan.exitCode == 1, "stderr: \(plan.stderr)")
+        #expect(plan.stdout.contains("nothing was changed (add --apply to change it)"))
+        #expect(plan.stdout.contains("enable-in-place"))
+        let refused = try CommandRunner.run(["fix", "--demo", "--apply", "-q"])
+        #expect(refused.exitCode == 2)
+        #expect(refused.stdout.isEmpty || !refused.stdout.contains("apply:"))
+    }
+
+    @Test("--apply --yes fixes the fixable demo clusters, writes a 0600 rollback file, and exits 0")
+    func apply() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ackguard-fix-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CommandRunner.run([
+            "fix", "--demo", "--apply", "--yes", "-q", "--rollback-dir", directory.path, "--format", "json",
+        ])
+        #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        let document = try JSONValue.parse(result.stdout)
+        let writes = document["writes"]?.arrayValue ?? []
+        #expect(!writes.isEmpty)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(files.count == 1)
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: directory.appendingPathComponent(files[0]).path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+}
