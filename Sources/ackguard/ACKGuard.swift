@@ -13,7 +13,8 @@ struct ACKGuard: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            AuditCommand.self, CollectCommand.self, FixCommand.self, HistoryCommand.self, DiffCommand.self,
+            AuditCommand.self, CollectCommand.self, FixCommand.self, IaCCommand.self, HistoryCommand.self,
+            DiffCommand.self,
         ],
         defaultSubcommand: AuditCommand.self
     )

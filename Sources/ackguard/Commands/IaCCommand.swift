@@ -1,0 +1,85 @@
+import ArgumentParser
+import Audit
+import Foundation
+import InfrastructureAsCode
+import Reports
+
+struct IaCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iac",
+        abstract: "Check Terraform configurations, Terraform plans and ROS templates before the clusters exist.",
+        discussion: """
+            Each path is a file or a folder, scanned recursively (hidden folders and .terraform/ are skipped): \
+            Terraform *.tf files (each folder is a module, with its terraform.tfvars and *.auto.tfvars; local child \
+            modules are followed), plans (terraform show -json plan.out > plan.json), ROS templates (*.json, *.yaml, \
+            *.yml) and *.tfvars files (applied as with --var-file).
+
+            Findings point at file:line:column. A file that does not parse is reported on stderr with its position; \
+            the other files are still checked and the exit code is 2.
+
+            Example: ackguard iac infra/ --var-file prod.tfvars --format sarif --output iac.sarif
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Files or folders to scan.", valueName: "path"))
+    var paths: [String]
+
+    @Option(
+        name: .customLong("var-file"),
+        help: ArgumentHelp("A .tfvars or .tfvars.json file for the root modules (repeatable).", valueName: "file"))
+    var variableFiles: [String] = []
+
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp(
+            "A variable value for the root modules, as terraform -var (repeatable).", valueName: "name=value"))
+    var variables: [String] = []
+
+    @Flag(help: "Turn every warning into a FAIL.")
+    var strict = false
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file or folder to scan") }
+        for assignment in variables where Self.split(assignment) == nil {
+            throw ValidationError("--var takes NAME=VALUE, got '\(assignment)'")
+        }
+    }
+
+    static func split(_ assignment: String) -> (name: String, value: String)? {
+        guard let equals = assignment.firstIndex(of: "=") else { return nil }
+        let name = String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { return nil }
+        return (name, String(assignment[assignment.index(after: equals)...]))
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let started = Date()
+        var values: [String: String] = [:]
+        for assignment in variables {
+            if let (name, value) = Self.split(assignment) { values[name] = value }
+        }
+        let result = IaCScanner.scan(paths: paths, variableFiles: variableFiles, variables: values)
+        for diagnostic in result.diagnostics { Terminal.error(diagnostic.description) }
+        var findings = result.findings
+        if strict { findings = AuditEngine.sorted(findings.map(AuditEngine.applyStrict)) }
+        let regions = Array(Set(findings.map(\.regionId).filter { !$0.isEmpty })).sorted()
+        let report = AuditReport(
+            toolVersion: ACKGuard.version, startedAt: Timestamp.rfc3339(started), finishedAt: Timestamp.rfc3339(Date()),
+            source: .init(kind: .iac, regions: regions, location: paths.joined(separator: " ")),
+            rules: [.networkPolicySupport], findings: findings,
+            notices: result.diagnostics.map { "not checked: \($0.description)" } + result.notices)
+        let color = outputOptions.useColor(environment: environment)
+        let text = renderReport(report, format: outputOptions.format, color: color, verbose: outputOptions.verbose)
+        do {
+            try outputOptions.emit(text, summary: TableReportRenderer().summaryLine(report))
+        } catch {
+            throw inputError(
+                "cannot write the report to \(outputOptions.output ?? "stdout"): \(error.localizedDescription)")
+        }
+        let code = result.diagnostics.isEmpty ? report.summary.exitCode : ExitStatus.inputError
+        if code != 0 { throw ExitCode(code) }
+    }
+}

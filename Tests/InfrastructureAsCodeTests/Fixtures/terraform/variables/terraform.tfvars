@@ -1,0 +1,2 @@
+policy_tfvars = "false"
+policy_auto   = "false"

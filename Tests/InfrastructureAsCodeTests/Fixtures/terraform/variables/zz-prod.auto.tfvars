@@ -1,0 +1,2 @@
+# Loaded after terraform.tfvars: wins.
+policy_auto = "true"

@@ -1,0 +1,47 @@
+import Audit
+import Foundation
+
+@testable import InfrastructureAsCode
+
+/// Paths into the fixture corpus, found next to this file (the corpus is not a declared resource).
+enum Fixture {
+    static let root: String = {
+        let here = URL(fileURLWithPath: #filePath)
+        return here.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    }()
+
+    static func path(_ relative: String) -> String { root + "/" + relative }
+
+    static func scan(_ relative: [String], variableFiles: [String] = [], variables: [String: String] = [:])
+        -> IaCScanResult
+    {
+        IaCScanner.scan(
+            paths: relative.map(path), variableFiles: variableFiles.map(path), variables: variables)
+    }
+
+    /// The finding for a cluster (resource address or ROS logical id).
+    static func finding(_ result: IaCScanResult, _ clusterId: String) -> Finding? {
+        result.findings.first { $0.clusterId == clusterId }
+    }
+}
+
+/// A temporary folder for one test, removed when the value is released.
+final class TemporaryFolder {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "ackguard-iac-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    @discardableResult
+    func write(_ relative: String, _ text: String) throws -> String {
+        let file = path + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
