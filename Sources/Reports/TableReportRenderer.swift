@@ -19,11 +19,13 @@ public struct TableReportRenderer: ReportRenderer {
         let isIaC = report.findings.contains { $0.location != nil }
         var header = [isIaC ? "RESOURCE" : "CLUSTER", isIaC ? "LOCATION" : "REGION", "STATUS", "REASON", "MESSAGE"]
         if multipleRules { header.insert("RULE", at: 0) }
+        let multipleAccounts = Set(report.findings.compactMap(\.accountId)).count > 1
         var rows: [[String]] = []
         for finding in report.findings {
-            let cluster =
+            var cluster =
                 isIaC || finding.clusterName.isEmpty || finding.clusterName == finding.clusterId
                 ? finding.clusterId : "\(finding.clusterName) (\(finding.clusterId))"
+            if multipleAccounts, let account = finding.accountId { cluster = account + "/" + cluster }
             let place = finding.location.map { "\($0.file):\($0.line):\($0.column)" } ?? finding.regionId
             var status = finding.status.rawValue
             if finding.suppression != nil { status += " (suppressed)" }

@@ -71,6 +71,24 @@ struct LiveCommandTests {
         #expect(refused.stdout.isEmpty)
     }
 
+    @Test("--role-arn audits each account by AssumeRole (the emulator's STS) and findings carry the account id")
+    func roleArns() throws {
+        let result = try CommandRunner.run([
+            "audit", "--demo", "--no-history", "--format", "json",
+            "--role-arn", "acs:ram::1111111111111111:role/auditor",
+            "--role-arn", "acs:ram::2222222222222222:role/auditor",
+        ])
+        #expect(result.exitCode == 1, "stderr: \(result.stderr)")
+        let all = try findings(result.stdout)
+        let accounts = Set(all.compactMap { $0["accountId"]?.stringValue })
+        #expect(accounts == ["1111111111111111", "2222222222222222"])
+        let single = try findings(
+            try CommandRunner.run(["audit", "--demo", "--no-history", "--format", "json"]).stdout)
+        #expect(all.count == 2 * single.count)
+        let bad = try CommandRunner.run(["audit", "--demo", "--role-arn", "arn:aws:iam::1:role/x"])
+        #expect(bad.exitCode == 64)
+    }
+
     @Test("no credentials anywhere: exit 2 with the sources tried")
     func noCredentials() throws {
         let home = try temporaryDirectory()

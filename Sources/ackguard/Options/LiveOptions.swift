@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LiveCollection
 
 /// Where and how a live audit reads the account and its clusters.
 struct LiveOptions: ParsableArguments {
@@ -19,11 +20,22 @@ struct LiveOptions: ParsableArguments {
             "Region to audit (repeatable); default: every region DescribeRegions lists.", valueName: "id"))
     var regions: [String] = []
 
+    @Option(
+        name: .customLong("role-arn"),
+        help: ArgumentHelp(
+            "Audit the account of this RAM role by AssumeRole from the base credentials (repeatable).",
+            valueName: "arn"))
+    var roleArns: [String] = []
+
     @Option(help: "aliyun CLI profile or credentials-file section to use (also ALIBABA_CLOUD_PROFILE).")
     var profile: String?
 
-    @Option(help: "Clusters audited at once.")
-    var concurrency = 8
+    @Option(
+        help: """
+            Clusters in progress at once: a bound on memory and connections. How fast each CS API is called is set \
+            by its own adaptive limiter (faster while calls succeed, slower on throttling).
+            """)
+    var concurrency = LiveCollectionOptions.defaultConcurrency
 
     @Flag(help: "Do not read the clusters' Kubernetes APIs (layers 3 and 4).")
     var noKubernetes = false
@@ -50,7 +62,10 @@ struct LiveOptions: ParsableArguments {
     var readTimeout = 10
 
     func validate() throws {
-        if concurrency < 1 || concurrency > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
+        for arn in roleArns where !arn.hasPrefix("acs:ram::") || !arn.contains(":role/") {
+            throw ValidationError("--role-arn \(arn) is not a RAM role ARN (acs:ram::<account>:role/<name>)")
+        }
+        if concurrency < 1 || concurrency > 1024 { throw ValidationError("--concurrency must be between 1 and 1024") }
         if kubeconfigMinutes < 15 || kubeconfigMinutes > 4320 {
             throw ValidationError("--kubeconfig-minutes must be between 15 and 4320")
         }

@@ -106,12 +106,31 @@ struct LiveAudit {
         clientOptions.readTimeout = .seconds(live.readTimeout)
         clientOptions.userAgent = "ackguard/\(ACKGuard.version)"
         let client = CSClient(httpClient: httpClient, credentials: credentials, options: clientOptions)
+        var accounts: [(accountId: String, client: CSClient)] = []
+        let roleEnvironment = CredentialEnvironment(
+            variables: environment, homeDirectory: FileManager.default.homeDirectoryForCurrentUser.path,
+            profile: live.profile, stsEndpoint: stsEndpoint ?? emulator?.endpoint)
+        for roleArn in live.roleArns {
+            let role = RAMRoleARNCredentialProvider(
+                base: credentials, roleArn: roleArn, sessionName: "ackguard-audit", environment: roleEnvironment,
+                httpClient: httpClient)
+            do {
+                _ = try await role.credential()
+            } catch {
+                throw inputError("cannot assume \(roleArn): \(error)")
+            }
+            accounts.append(
+                (
+                    accountId(fromRoleArn: roleArn) ?? roleArn,
+                    CSClient(httpClient: httpClient, credentials: role, options: clientOptions)
+                ))
+        }
         let options = LiveCollectionOptions(
             regions: live.regions.isEmpty ? nil : live.regions, concurrency: live.concurrency,
             kubernetes: kubernetes, readCoverage: readCoverage, clusterTimeout: .seconds(live.clusterTimeout))
         return LiveConnection(
             client: client, collectionOptions: options, sourceKind: emulator == nil ? .live : .emulator,
-            location: endpoint?.absoluteString ?? "Alibaba Cloud CS API")
+            location: endpoint?.absoluteString ?? "Alibaba Cloud CS API", accounts: accounts)
     }
 
     func collect(emulator: Emulator?) async throws -> Outcome {
@@ -128,7 +147,29 @@ struct LiveAudit {
 
     /// Collects every cluster through `connection` (with the progress bar); the caller owns the HTTP client.
     func collect(using connection: LiveConnection) async throws -> Outcome {
-        let client = connection.client
+        guard !connection.accounts.isEmpty else {
+            return try await collect(client: connection.client, account: nil, connection: connection)
+        }
+        // --role-arn: each account in turn, its findings carrying the account id.
+        var merged: Outcome?
+        for account in connection.accounts {
+            let outcome = try await collect(client: account.client, account: account.accountId, connection: connection)
+            guard var total = merged else {
+                merged = outcome
+                continue
+            }
+            total.evidence += outcome.evidence
+            total.result.regions = Array(Set(total.result.regions + outcome.result.regions)).sorted()
+            total.result.listingPages += outcome.result.listingPages
+            total.result.clusterCount += outcome.result.clusterCount
+            total.result.failedRegions.merge(outcome.result.failedRegions) { first, _ in first }
+            total.callCounts.merge(outcome.callCounts, uniquingKeysWith: +)
+            merged = total
+        }
+        return merged!
+    }
+
+    func collect(client: CSClient, account: String?, connection: LiveConnection) async throws -> Outcome {
         let collector = LiveCollector(client: client, options: connection.collectionOptions)
         let store = EvidenceStore()
         let sink = documentSink
@@ -141,7 +182,9 @@ struct LiveAudit {
             result = try await collector.collect(
                 handle: { documents in
                     try await sink?(documents)
-                    await store.add(try documents.evidence())
+                    var evidence = try documents.evidence()
+                    if let account { evidence.record.accountId = account }
+                    await store.add(evidence)
                 },
                 progress: { done, total in progress.update(done: done, total: total) })
         } catch let error as ACSServiceError {
@@ -168,6 +211,8 @@ struct LiveConnection {
     var sourceKind: AuditReport.SourceKind
     /// The endpoint used, for reports (never a secret).
     var location: String
+    /// One client per `--role-arn` (AssumeRole from the base credentials), with the account id of the role.
+    var accounts: [(accountId: String, client: CSClient)] = []
 }
 
 /// Gathers evidence from concurrent tasks.
