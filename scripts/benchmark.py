@@ -1,0 +1,495 @@
+#!/usr/bin/env python3
+"""ackguard at fleet scale, against the way users audit today.
+
+Starts `ackguard-emulator` with a fleet of N clusters over 20 regions, a per-call latency L and a per-API rate limit Q
+(a token bucket of Q calls per second with a burst of Q, answering `Throttling.User` beyond it, as the gateway does),
+then measures wall time, CPU time, peak RSS and the API calls of:
+
+  (a) `ackguard audit` (rule 1, and `--rule all`), release build;
+  (b) scripts/sdk_audit.py: a sequential script on the official `alibabacloud-cs20151215` SDK that follows the rule
+      article's CLI procedure (list the clusters, then DescribeClusterDetail for each Terway cluster).
+
+For each ackguard run it computes the floor: the time the API itself forces, that is the latency of the chain of
+dependent round trips (DescribeRegions -> listing page 1 -> the other pages -> GetClusterAddonInstance ->
+DescribeClusterUserKubeconfig when layer 3 is read) plus, for the busiest API, its calls beyond the burst paced at
+Q per second. It prints a table and whether each target of issue 9 holds; exit status 1 when one does not.
+
+    python3 scripts/benchmark.py                 # the default matrix (about 5 minutes on 2 cores)
+    python3 scripts/benchmark.py --quick         # a smoke run at small N
+    python3 scripts/benchmark.py --sizes 500,1000,2000,5000 --rates 50,200 --latency-ms 100
+
+Builds the release binaries into .build-bench/ when missing (or --scratch-path) and creates .venv-bench/ with the
+SDK from PyPI when missing.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REGIONS = [
+    "cn-hangzhou", "cn-shanghai", "cn-qingdao", "cn-beijing", "cn-zhangjiakou", "cn-huhehaote", "cn-wulanchabu",
+    "cn-shenzhen", "cn-guangzhou", "cn-chengdu", "cn-hongkong", "ap-southeast-1", "ap-southeast-3",
+    "ap-southeast-5", "ap-northeast-1", "eu-central-1", "eu-west-1", "us-west-1", "us-east-1", "me-east-1",
+]
+KEY_ID, KEY_SECRET = "ackguard-demo-key", "ackguard-demo-secret"
+PAGE_SIZE = 50  # ackguard's and sdk_audit.py's DescribeClustersV1 page size
+# Primary situations (ackguard-emulator --list-fleet) the listing alone decides: no add-on call.
+LISTING_DECIDES = {
+    "flannel", "terway-eni-only", "registered", "serverless-profile", "serverless-ask", "deleting", "deleted",
+    "delete-failed",
+}
+NOT_APPLICABLE = {"registered", "serverless-profile", "serverless-ask", "deleting", "deleted", "delete-failed"}
+# After the add-on call rule 1 still cannot name a Terway shared-ENI plug-in: no Kubernetes read for rule 1.
+NO_PLUGIN = {"plugin-unknown"}
+PRIMARY = LISTING_DECIDES | NO_PLUGIN | {
+    "configmap-false", "configmap-key-absent", "configmap-zero", "configmap-empty-string", "configmap-true",
+    "configmap-one", "configmap-space-false", "configmap-capital-true", "configmap-missing", "addon-config-drift",
+    "addon-true-kubernetes-unreadable", "addon-false-kubernetes-unreadable", "addon-absent-kubernetes-unreadable",
+    "exclusive-eni-nodes", "large-felix-cluster",
+}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Setup
+
+
+def ensure_binaries(scratch, skip_build):
+    directory = os.path.join(scratch, "release")
+    binaries = {name: os.path.join(directory, name) for name in ("ackguard", "ackguard-emulator")}
+    missing = [name for name, path in binaries.items() if not os.path.exists(path)]
+    if missing and skip_build:
+        sys.exit(f"benchmark: {', '.join(missing)} missing in {directory} (drop --skip-build to build them)")
+    for name in missing if not skip_build else []:
+        log(f"== swift build -c release --product {name} (first time: several minutes)")
+        subprocess.run(
+            ["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", name], cwd=ROOT, check=True
+        )
+    return binaries
+
+
+def ensure_venv(venv):
+    python = os.path.join(venv, "bin", "python")
+    probe = [python, "-c", "import alibabacloud_cs20151215"]
+    if os.path.exists(python) and subprocess.run(probe, capture_output=True).returncode == 0:
+        return python
+    log(f"== creating {venv} with alibabacloud-cs20151215 from PyPI")
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    subprocess.run([python, "-m", "pip", "install", "-q", "alibabacloud-cs20151215"], check=True)
+    return python
+
+
+def sdk_version(python):
+    code = "import importlib.metadata as m; print(m.version('alibabacloud-cs20151215'))"
+    result = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    return result.stdout.strip() or "?"
+
+
+def machine():
+    cpu = platform.processor() or "?"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            names = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}), {memory} RAM, {platform.system()} {platform.release()}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The emulator
+
+
+class Emulator:
+    def __init__(self, binary, clusters, seed, latency_ms, rate, extra=()):
+        self.clusters = clusters
+        self.rate = rate
+        self.burst = max(1, int(rate)) if rate else None
+        command = [
+            binary, "--port", "0", "--clusters", str(clusters), "--seed", str(seed), "--regions", ",".join(REGIONS),
+            "--latency-ms", str(latency_ms),
+        ]
+        if rate:
+            command += ["--rate-limit", str(rate), "--burst", str(self.burst)]
+        command += list(extra)
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.endpoint = None
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            match = re.match(r"listening on (http://\S+)", line)
+            if match:
+                self.endpoint = match.group(1).rstrip("/")
+            if line.startswith("clusters:"):
+                break
+        if not self.endpoint:
+            self.stop()
+            sys.exit("benchmark: the emulator did not start")
+
+    def admin(self, path, method="GET"):
+        request = urllib.request.Request(self.endpoint + path, method=method, data=b"" if method == "POST" else None)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def reset(self):
+        self.admin("/_emulator/reset-log", method="POST")
+
+    def requests(self):
+        return self.admin("/_emulator/requests")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def fleet(binary, clusters, seed):
+    """Per cluster: region and primary situation, from `ackguard-emulator --list-fleet`."""
+    output = subprocess.run(
+        [binary, "--list-fleet", "--clusters", str(clusters), "--seed", str(seed), "--regions", ",".join(REGIONS)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    result = []
+    for line in output.splitlines():
+        fields = line.split("\t")
+        situations = set(fields[5].split(",")) if len(fields) > 5 else set()
+        primary = situations & PRIMARY
+        if len(primary) != 1:
+            sys.exit(f"benchmark: cluster {fields[0]} has no single primary situation: {sorted(situations)}")
+        result.append((fields[2], primary.pop()))
+    return result
+
+
+def needed_calls(clusters, rule_all, kubernetes=True):
+    """The CS calls RULE.md's layers need, per API (what an ideal collector makes, nothing retried)."""
+    per_region = {}
+    for region, _ in clusters:
+        per_region[region] = per_region.get(region, 0) + 1
+    pages = sum(max(1, math.ceil(per_region.get(region, 0) / PAGE_SIZE)) for region in REGIONS)
+    addon = sum(1 for _, situation in clusters if situation not in LISTING_DECIDES)
+    if not kubernetes:
+        kubeconfig = 0
+    elif rule_all:
+        kubeconfig = sum(1 for _, situation in clusters if situation not in NOT_APPLICABLE)
+    else:
+        kubeconfig = sum(1 for _, situation in clusters if situation not in LISTING_DECIDES | NO_PLUGIN)
+    calls = {"DescribeRegions": 1, "DescribeClustersV1": pages, "GetClusterAddonInstance": addon}
+    if kubeconfig:
+        calls["DescribeClusterUserKubeconfig"] = kubeconfig
+    multi_page = any(count > PAGE_SIZE for count in per_region.values())
+    return calls, multi_page
+
+
+def floor_seconds(calls, multi_page, latency, rate, burst):
+    """Latency of the chain of dependent round trips, plus the busiest API's calls beyond the burst paced at Q."""
+    chain = 2 + (1 if multi_page else 0) + (1 if calls.get("GetClusterAddonInstance") else 0)
+    chain += 1 if calls.get("DescribeClusterUserKubeconfig") else 0
+    paced = 0.0
+    if rate:
+        paced = max(max(count - burst, 0) / rate for count in calls.values())
+    return chain * latency + paced
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measuring one run
+
+
+def measured(command, env, stdout_path):
+    """Runs `command` to completion: wall seconds, CPU seconds (user + system), peak RSS in MB, exit code."""
+    with open(stdout_path, "w") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        stderr_reader = process.stderr
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        stderr = stderr_reader.read().decode(errors="replace")
+        stderr_reader.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "exit": process.returncode,
+        "stderr": stderr,
+    }
+
+
+def run_tool(tool, emulator, binaries, python, rule_all, concurrency, workdir):
+    env = dict(os.environ)
+    env.update({
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": KEY_SECRET,
+        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+    })
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        env.pop(name, None)
+    report = os.path.join(workdir, f"{tool}-{emulator.clusters}-{emulator.rate}-{int(rule_all)}.out")
+    if tool == "ackguard":
+        command = [binaries["ackguard"], "audit", "--endpoint", emulator.endpoint, "--format", "json", "-q"]
+        if rule_all:
+            command += ["--rule", "all"]
+        if concurrency:
+            command += ["--concurrency", str(concurrency)]
+        command += ["--output", report]
+        stdout = os.path.join(workdir, "ackguard.stdout")
+    else:
+        host = emulator.endpoint.split("://", 1)[1]
+        command = [python, os.path.join(ROOT, "scripts", "sdk_audit.py"), "--endpoint", host, "--protocol", "http"]
+        stdout = report
+    time.sleep(1.5)  # every token bucket refills (burst Q at Q per second)
+    emulator.reset()
+    result = measured(command, env, stdout)
+    counts = emulator.requests()
+    result["counts"] = counts.get("counts", {})
+    result["throttled"] = counts.get("throttled", {})
+    result["cs_calls"] = sum(v for k, v in result["counts"].items() if not k.startswith("k8s:"))
+    result["k8s_calls"] = sum(v for k, v in result["counts"].items() if k.startswith("k8s:"))
+    result["throttled_calls"] = sum(result["throttled"].values())
+    if tool == "ackguard":
+        if result["exit"] not in (0, 1, 3):
+            sys.exit(f"benchmark: ackguard exited {result['exit']}:\n{result['stderr'][-2000:]}")
+        with open(report) as handle:
+            findings = json.load(handle)["findings"]
+        result["findings"] = len(findings)
+        result["unknown"] = sum(1 for f in findings if f["status"] == "UNKNOWN")
+    else:
+        if result["exit"] != 0:
+            sys.exit(f"benchmark: sdk_audit.py exited {result['exit']}:\n{result['stderr'][-2000:]}")
+        with open(report) as handle:
+            result["findings"] = sum(1 for line in handle if line.strip())
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Linear growth
+
+
+def linear_fit(points):
+    """Least squares line through (x, y): slope, intercept, R²."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in points)
+    slope = sxy / sxx if sxx else 0.0
+    intercept = mean_y - slope * mean_x
+    ss_res = sum((y - (intercept + slope * x)) ** 2 for x, y in points)
+    ss_tot = sum((y - mean_y) ** 2 for _, y in points)
+    return slope, intercept, (1 - ss_res / ss_tot) if ss_tot else 1.0
+
+
+def grows_linearly(points):
+    """True when the largest size costs no more than 25% above the line through the smaller sizes (no superlinear
+    growth), and the line through all sizes fits (R² >= 0.95)."""
+    points = sorted(points)
+    if len(points) < 3:
+        return None, "needs three sizes"
+    slope, intercept, r2 = linear_fit(points[:-1])
+    x, y = points[-1]
+    predicted = intercept + slope * x
+    _, _, r2_all = linear_fit(points)
+    ok = y <= 1.25 * predicted and r2_all >= 0.95
+    return ok, f"at N={x}: {y:.3g} vs {predicted:.3g} extrapolated from smaller N, R²={r2_all:.3f}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description="ackguard fleet-scale benchmark (issue 9)")
+    parser.add_argument("--latency-ms", type=int, default=100, help="per-call latency L (100)")
+    parser.add_argument("--rates", default="50,200", help="rate limits Q to compare at N=--clusters (50,200)")
+    parser.add_argument("--clusters", type=int, default=1000, help="N for the rate comparison and the SDK (1000)")
+    parser.add_argument("--sizes", default="500,1000,2000,5000", help="N for the growth series at the last rate")
+    parser.add_argument("--sdk-rates", default="200", help="rates at which the SDK script runs too (200)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--concurrency", type=int, default=0, help="pass --concurrency to ackguard (default: its own)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per ackguard measurement; the median wall is kept")
+    parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    parser.add_argument("--skip-build", action="store_true", help="fail instead of building missing binaries")
+    parser.add_argument("--scratch-path", default=os.path.join(ROOT, ".build-bench"))
+    parser.add_argument("--venv", default=os.path.join(ROOT, ".venv-bench"))
+    parser.add_argument("--json", help="also write every measurement to this file")
+    args = parser.parse_args()
+    if args.quick:
+        args.clusters, args.sizes = 200, "100,200,400"
+
+    binaries = ensure_binaries(os.path.abspath(args.scratch_path), args.skip_build)
+    python = ensure_venv(os.path.abspath(args.venv))
+    latency = args.latency_ms / 1000
+    rates = [float(q) for q in args.rates.split(",") if q]
+    sdk_rates = {float(q) for q in args.sdk_rates.split(",") if q}
+    sizes = sorted({int(n) for n in args.sizes.split(",") if n})
+    growth_rate = rates[-1]
+
+    # (N, Q) -> which runs.
+    plan = {}
+    for rate in rates:
+        plan.setdefault((args.clusters, rate), set()).update({"rule1", "all"} | ({"sdk"} if rate in sdk_rates else set()))
+    for size in sizes:
+        plan.setdefault((size, growth_rate), set()).add("rule1")
+    plan.setdefault((max(sizes), growth_rate), set()).add("all")
+
+    rows = []
+    workdir = tempfile.mkdtemp(prefix="ackguard-bench-")
+    try:
+        for (clusters, rate), runs in sorted(plan.items(), key=lambda item: (item[0][1], item[0][0])):
+            shape = fleet(binaries["ackguard-emulator"], clusters, args.seed)
+            log(f"== N={clusters} Q={rate:g}/s L={args.latency_ms} ms: {', '.join(sorted(runs))}")
+            emulator = Emulator(binaries["ackguard-emulator"], clusters, args.seed, args.latency_ms, rate)
+            try:
+                for run in ("rule1", "all", "sdk"):
+                    if run not in runs:
+                        continue
+                    tool = "sdk" if run == "sdk" else "ackguard"
+                    repeats = 1 if tool == "sdk" else max(1, args.repeat)
+                    results = [
+                        run_tool(tool, emulator, binaries, python, run == "all", args.concurrency, workdir)
+                        for _ in range(repeats)
+                    ]
+                    results.sort(key=lambda r: r["wall"])
+                    result = results[len(results) // 2]
+                    row = {"clusters": clusters, "rate": rate, "run": run, **result}
+                    row.pop("stderr", None)
+                    if tool == "ackguard":
+                        calls, multi_page = needed_calls(shape, run == "all")
+                        row["needed"] = calls
+                        row["floor"] = floor_seconds(calls, multi_page, latency, rate, emulator.burst)
+                        expected = clusters * (2 if run == "all" else 1)
+                        if row["findings"] != expected:
+                            sys.exit(f"benchmark: {row['findings']} findings, expected {expected}")
+                    rows.append(row)
+                    log(f"   {run}: {row['wall']:.2f} s wall, {row['cpu']:.2f} s CPU, {row['rss_mb']:.0f} MB, "
+                        f"{row['cs_calls']} CS calls ({row['throttled_calls']} throttled)")
+            finally:
+                emulator.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print_report(rows, args, latency, sizes, growth_rate, python)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump({"machine": machine(), "rows": rows}, handle, indent=2, sort_keys=True)
+    return 0 if all(ok for ok, _ in evaluate_targets(rows, args, sizes, growth_rate).values() if ok is not None) else 1
+
+
+def label(run):
+    return {"rule1": "ackguard audit", "all": "ackguard audit --rule all", "sdk": "SDK script (b)"}[run]
+
+
+def print_report(rows, args, latency, sizes, growth_rate, python):
+    print(f"ackguard fleet benchmark: L = {args.latency_ms} ms per CS call, 20 regions, token bucket Q/s with burst Q")
+    print(f"machine: {machine()}; SDK alibabacloud-cs20151215 {sdk_version(python)}")
+    print()
+    header = ["N", "Q/s", "tool", "wall s", "CPU s", "peak RSS MB", "CS calls", "throttled", "k8s calls",
+              "floor s", "wall/floor"]
+    table = [header]
+    for row in rows:
+        floor = row.get("floor")
+        table.append([
+            str(row["clusters"]), f"{row['rate']:g}", label(row["run"]), f"{row['wall']:.2f}", f"{row['cpu']:.2f}",
+            f"{row['rss_mb']:.0f}", str(row["cs_calls"]), str(row["throttled_calls"]), str(row["k8s_calls"]),
+            f"{floor:.2f}" if floor else "-", f"{row['wall'] / floor:.2f}" if floor else "-",
+        ])
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for index, line in enumerate(table):
+        print("| " + " | ".join(cell.ljust(widths[i]) if i == 2 else cell.rjust(widths[i])
+                                for i, cell in enumerate(line)) + " |")
+        if index == 0:
+            print("|" + "|".join("-" * (w + 2) if i == 2 else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|")
+    print()
+    for rate in sorted({row["rate"] for row in rows}):
+        sdk = find(rows, args.clusters, rate, "sdk")
+        ours = find(rows, args.clusters, rate, "rule1")
+        if sdk and ours:
+            print(f"(b)/(a) at N={args.clusters}, Q={rate:g}: wall {sdk['wall'] / ours['wall']:.1f}x, "
+                  f"CPU {sdk['cpu'] / ours['cpu']:.1f}x, peak RSS {sdk['rss_mb'] / ours['rss_mb']:.1f}x, "
+                  f"CS calls {sdk['cs_calls']} vs {ours['cs_calls']}")
+    print("floor = L x (DescribeRegions -> listing page 1 [-> other pages] -> add-on [-> kubeconfig]) "
+          "+ (busiest API's needed calls - burst) / Q")
+    print()
+    print("targets:")
+    for name, (ok, detail) in evaluate_targets(rows, args, sizes, growth_rate).items():
+        verdict = "PASS" if ok else ("FAIL" if ok is not None else "n/a ")
+        print(f"  [{verdict}] {name}: {detail}")
+
+
+def find(rows, clusters, rate, run):
+    for row in rows:
+        if row["clusters"] == clusters and row["rate"] == rate and row["run"] == run:
+            return row
+    return None
+
+
+def evaluate_targets(rows, args, sizes, growth_rate):
+    targets = {}
+    for rate in (50.0, 200.0):
+        row = find(rows, args.clusters, rate, "rule1")
+        name = f"ackguard within 1.3x of the floor at Q={rate:g}, N={args.clusters}"
+        if row:
+            ratio = row["wall"] / row["floor"]
+            targets[name] = (ratio <= 1.3, f"{row['wall']:.2f} s vs floor {row['floor']:.2f} s = {ratio:.2f}x")
+        else:
+            targets[name] = (None, "not measured")
+    sdk, ours = find(rows, args.clusters, 200.0, "sdk"), find(rows, args.clusters, 200.0, "rule1")
+    name = f"at least 10x faster than the SDK script at Q=200, N={args.clusters}"
+    targets[name] = (
+        (sdk["wall"] / ours["wall"] >= 10, f"{sdk['wall']:.1f} s vs {ours['wall']:.2f} s = {sdk['wall'] / ours['wall']:.1f}x")
+        if sdk and ours else (None, "not measured")
+    )
+    largest = find(rows, max(sizes), growth_rate, "rule1")
+    name = f"peak RSS under 150 MB at N={max(sizes)}"
+    targets[name] = (largest["rss_mb"] < 150, f"{largest['rss_mb']:.0f} MB") if largest else (None, "not measured")
+    series = [find(rows, n, growth_rate, "rule1") for n in sizes]
+    series = [row for row in series if row]
+    for metric, key in (("time", "wall"), ("memory", "rss_mb")):
+        ok, detail = grows_linearly([(row["clusters"], row[key]) for row in series])
+        targets[f"{metric} grows linearly from N={min(sizes)} to {max(sizes)}"] = (ok, detail)
+    problems = []
+    for row in rows:
+        if row["run"] == "sdk":
+            continue
+        answered = {k: v - row["throttled"].get(k, 0) for k, v in row["counts"].items() if not k.startswith("k8s:")}
+        if answered.get("DescribeClusterDetail", 0):
+            problems.append(f"N={row['clusters']} {row['run']}: {answered['DescribeClusterDetail']} detail calls")
+        for api, count in row["needed"].items():
+            if answered.get(api, 0) != count:
+                problems.append(f"N={row['clusters']} Q={row['rate']:g} {row['run']}: {api} answered "
+                                f"{answered.get(api, 0)}, needed {count}")
+        extra = set(answered) - set(row["needed"])
+        if extra:
+            problems.append(f"N={row['clusters']} {row['run']}: unexpected {sorted(extra)}")
+    targets["no redundant calls (answered calls per API = what RULE.md's layers need; no detail call)"] = (
+        not problems, "; ".join(problems) if problems else "every run"
+    )
+    return targets
+
+
+if __name__ == "__main__":
+    sys.exit(main())
