@@ -39,10 +39,19 @@ public struct HistoryStore: Sendable {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "ackguard.history"
         let pool: DatabasePool
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw .cannotOpen(path: path, reason: Self.reason(error))
+        var attempt = 0
+        while true {
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration)
+                break
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 100 {
+                // Switching a brand-new file to WAL takes an exclusive lock that SQLite's busy handler does not wait
+                // for: another process creating the same history at the same moment answers "database is locked".
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.02 * Double(min(attempt, 10)))
+            } catch {
+                throw .cannotOpen(path: path, reason: Self.reason(error))
+            }
         }
         if isNew {
             // Cluster names and ids are nobody else's business: a new database is private to its owner. Opening in WAL
