@@ -25,8 +25,8 @@ public actor EmulatorState {
     var random: SeededRandomNumberGenerator
     var buckets: [String: TokenBucket] = [:]
     var mentions: [String: Int] = [:]
-    /// Cluster listings answered so far (for `FaultConfiguration.disappearingAfterListings`).
-    var listingAnswers = 0
+    /// Listing pages answered so far per region (for `FaultConfiguration.disappearingAfterListings`).
+    var listingAnswers: [String: Int] = [:]
     var counts: [String: Int] = [:]
     var throttled: [String: Int] = [:]
 
@@ -170,7 +170,17 @@ public actor EmulatorState {
     /// Whether the cluster was deleted after a number of listings (`FaultConfiguration.disappearingAfterListings`).
     func deletedByListings(_ clusterId: String) -> Bool {
         guard let limit = faults.disappearingAfterListings[clusterId] else { return false }
-        return listingAnswers >= limit
+        let region = clusters[clusterId]?.detail["region_id"]?.stringValue ?? ""
+        return listingAnswers[region, default: 0] >= limit
+    }
+
+    /// Counts one answered listing page for `region`, or for every region when the listing was not filtered.
+    func countListing(region: String?) {
+        if let region, !region.isEmpty {
+            listingAnswers[region, default: 0] += 1
+        } else {
+            for region in regions { listingAnswers[region, default: 0] += 1 }
+        }
     }
 
     func masterURL(_ clusterId: String) -> String {

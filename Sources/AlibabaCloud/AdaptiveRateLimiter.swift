@@ -3,9 +3,12 @@
 /// It starts unpaced and only measures how fast calls go out; with an `initialWindow` it starts in slow start
 /// instead: at most that many calls in flight, one more for every success (the window doubles each round trip), so
 /// a large fleet does not open with a burst of throttled calls. The first `Throttling*` answer ends slow start and
-/// fixes the rate at half the measured send rate; each later throttle halves it again, at most once per rate change
-/// (answers to calls sent before the last change are ignored, as TCP reacts once per round trip). Successes speed it
-/// up: quickly back towards the rate of the last throttle, then slowly beyond it, probing for more. A call waits for
+/// fixes the rate below the measured send rate; each later throttle lowers it again, at most once per rate change
+/// (answers to calls sent before the last change are ignored, as TCP reacts once per round trip). How far it lowers
+/// follows the share of throttled answers over the measurement window, as DCTCP does: all throttled halves the rate;
+/// a few throttled (a token bucket just past its refill rate) trims it, so the rate settles near the gateway's limit
+/// instead of swinging between it and half of it. Successes speed it up: quickly back towards the rate of the last
+/// throttle, then slowly beyond it, probing for more. A call waits for
 /// its slot; it never fails because of the limiter. Every ticket must be settled once: `recordSuccess`,
 /// `recordThrottle`, or `recordFailure` for a call that got no usable answer.
 public actor AdaptiveRateLimiter {
@@ -14,7 +17,8 @@ public actor AdaptiveRateLimiter {
         public var minRate: Double
         /// Highest rate the limiter grows to.
         public var maxRate: Double
-        /// Factor applied to the rate on throttling.
+        /// Factor applied to the rate on throttling when every answer in the measurement window was a throttle; with
+        /// a share `f` of throttled answers the rate is multiplied by `1 - f * (1 - decreaseFactor)`.
         public var decreaseFactor: Double
         /// Below the last throttled rate: per second, this fraction of the gap is recovered.
         public var recoveryPerSecond: Double
@@ -83,6 +87,8 @@ public actor AdaptiveRateLimiter {
     private var nextWaiterId = 0
     private var pump: Task<Void, Never>?
     private var recentSends: [ContinuousClock.Instant] = []
+    /// When answers came back, and whether they were throttles (for the throttled share).
+    private var recentAnswers: [(at: ContinuousClock.Instant, throttled: Bool)] = []
     private var epoch = 0
     private var successes = 0
     private var throttles = 0
@@ -134,6 +140,7 @@ public actor AdaptiveRateLimiter {
     /// rate generation or callers are not using the rate they have.
     public func recordSuccess(_ ticket: Ticket) {
         successes += 1
+        recentAnswers.append((clock(), false))
         // Grow the slow-start window only while callers use at least half of it, so that a long run of
         // one-at-a-time calls does not open it wide for a later burst.
         let used = inFlight
@@ -153,15 +160,18 @@ public actor AdaptiveRateLimiter {
         increases += 1
     }
 
-    /// The call was throttled: halve the rate (once per rate generation).
+    /// The call was throttled: lower the rate by the throttled share (once per rate generation).
     public func recordThrottle(_ ticket: Ticket) {
         throttles += 1
+        let now = clock()
+        recentAnswers.append((now, true))
         settle()
         defer { resumeWaiters() }
         guard ticket.epoch == epoch else { return }
-        let current = rate ?? max(measuredRate(at: clock()), configuration.minRate)
+        let current = rate ?? max(measuredRate(at: now), configuration.minRate)
         lastThrottledRate = current
-        rate = max(configuration.minRate, current * configuration.decreaseFactor)
+        let factor = 1 - throttledShare(at: now) * (1 - configuration.decreaseFactor)
+        rate = max(configuration.minRate, current * factor)
         epoch += 1
         decreases += 1
     }
@@ -257,9 +267,27 @@ public actor AdaptiveRateLimiter {
         return Double(count) / seconds(span)
     }
 
+    /// The share of throttled answers over the measurement window (1 when there is no answer in it).
+    private func throttledShare(at now: ContinuousClock.Instant) -> Double {
+        let start = now - window(for: rate)
+        var total = 0
+        var throttled = 0
+        for answer in recentAnswers.reversed() {
+            guard answer.at > start else { break }
+            total += 1
+            if answer.throttled { throttled += 1 }
+        }
+        return total == 0 ? 1 : Double(throttled) / Double(total)
+    }
+
     private func prune(_ now: ContinuousClock.Instant) {
         let keep = max(window(for: rate), .seconds(2 / configuration.minRate))
         let start = now - keep
+        if let index = recentAnswers.firstIndex(where: { $0.at > start }) {
+            if index > 0 { recentAnswers.removeFirst(index) }
+        } else {
+            recentAnswers.removeAll(keepingCapacity: true)
+        }
         if let index = recentSends.firstIndex(where: { $0 > start }) {
             if index > 0 { recentSends.removeFirst(index) }
         } else {

@@ -26,9 +26,12 @@ public final class CSClient: Sendable {
             httpClient: httpClient, credentials: credentials, options: options, logger: logger, state: state)
     }
 
-    /// An `HTTPClient` configuration matching `options`: connect and read timeouts, no redirects.
+    /// An `HTTPClient` configuration matching `options`: connect and read timeouts, no redirects, and a connection
+    /// pool of `maxConnectionsPerHost` per endpoint.
     public static func httpClientConfiguration(for options: CSClientOptions) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
+        let connections = max(1, options.maxConnectionsPerHost)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
         configuration.timeout = HTTPClient.Configuration.Timeout(
             connect: timeAmount(options.connectTimeout), read: timeAmount(options.readTimeout))
         configuration.redirectConfiguration = .disallow

@@ -12,6 +12,11 @@ public struct CSClientOptions: Sendable {
     public var readTimeout: Duration = .seconds(10)
     /// Largest response body accepted.
     public var maxBodyBytes: Int = 32 << 20
+    /// Connections kept open to one CS endpoint (the `HTTPClient` pool from `CSClient.httpClientConfiguration`).
+    /// HTTP/1.1 carries one call at a time per connection, so this caps calls in flight per endpoint: with 100 ms
+    /// round trips, 8 connections (AsyncHTTPClient's default) would cap a region at 80 calls per second, below the
+    /// rate limits the adaptive limiters are there to reach.
+    public var maxConnectionsPerHost: Int = 256
     /// Exponential backoff, full jitter.
     public var retry: RetryPolicy = .default
     public var signatureVersion: SignatureVersion = .v3

@@ -47,7 +47,10 @@ public struct LiveCollector: Sendable {
             for region in regions {
                 group.addTask {
                     do {
-                        return (region, .success(try await collector.listRegion(region)))
+                        // Into a local first: `try await` inside the tuple literal is miscompiled in release builds
+                        // (Swift 6.3): the group then hands the waiting task a corrupt result.
+                        let listing = try await collector.listRegion(region)
+                        return (region, .success(listing))
                     } catch {
                         return (region, .failure(error))
                     }

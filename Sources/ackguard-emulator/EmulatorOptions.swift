@@ -86,7 +86,7 @@ struct EmulatorOptions: ParsableArguments {
 
     @Option(
         name: .customLong("disappear-after-listings"),
-        help: "CLUSTER_ID:M — the cluster is deleted once M cluster listings (any region) were answered (repeatable).")
+        help: "CLUSTER_ID:M — the cluster is deleted once M listing pages of its region were answered (repeatable).")
     var disappearingAfterListings: [String] = []
 
     @Option(

@@ -13,13 +13,15 @@ struct SoakPlan {
     let fleet: Fleet
     /// Clusters whose Kubernetes API is dead (hangs or refuses connections): 5%.
     let deadKubernetes: [String: KubernetesFault]
-    /// Clusters deleted mid-scan after some calls named them (`disappearingClusters`): half of the 2%.
+    /// Clusters deleted mid-scan after some calls named them (`disappearingClusters`): a third of the 2%.
     let deletedAfterCalls: [String: Int]
-    /// Clusters deleted while the fleet is listed (`disappearingAfterListings`): the other half.
+    /// Clusters on page 1 of a region listed over several pages, deleted as soon as that page is answered
+    /// (`disappearingAfterListings`): the other pages shift, and a collector that reads each page once misses the
+    /// cluster that moved from page 2 onto page 1.
     let deletedWhileListing: [String: Int]
 
-    init(clusters: Int, seed: UInt64) {
-        fleet = FleetGenerator.generate(
+    init(clusters: Int, seed: UInt64, pageSize: Int) {
+        let fleet = FleetGenerator.generate(
             FleetSpecification(clusterCount: clusters, seed: seed, regions: Self.regions))
         var random = SeededRandomNumberGenerator(seed: seed ^ 0x5EED_50A4)
         var ids = fleet.clusters.map(\.id)
@@ -30,18 +32,30 @@ struct SoakPlan {
         for (index, id) in ids.prefix(deadCount).enumerated() {
             dead[id] = index % 2 == 0 ? .hang : .refuse
         }
-        var afterCalls: [String: Int] = [:]
-        var whileListing: [String: Int] = [:]
-        for (index, id) in ids.dropFirst(deadCount).prefix(deletedCount).enumerated() {
-            if index % 2 == 0 {
-                // Listed, then gone after 1 call naming it (its add-on call), 2 (and its kubeconfig) or 3 (and
-                // its first Kubernetes read): each later call answers ErrorClusterNotFound or drops the connection.
-                afterCalls[id] = 1 + Int(random.next() % 3)
-            } else {
-                // Somewhere in the middle of listing 20 regions page by page.
-                whileListing[id] = 1 + Int(random.next() % UInt64(Self.regions.count * 2))
-            }
+        // Where each cluster stands in its region's listing (the emulator lists the fleet's order, newest first).
+        var position: [String: Int] = [:]
+        var regionSize: [String: Int] = [:]
+        var regionOf: [String: String] = [:]
+        for cluster in fleet.clusters {
+            let region = cluster.detail["region_id"]?.stringValue ?? ""
+            regionOf[cluster.id] = region
+            position[cluster.id] = regionSize[region, default: 0]
+            regionSize[region, default: 0] += 1
         }
+        func onFirstOfSeveralPages(_ id: String) -> Bool {
+            position[id, default: 0] < pageSize && regionSize[regionOf[id, default: ""], default: 0] > pageSize
+        }
+        let rest = ids.dropFirst(deadCount)
+        let listingCount = deletedCount - deletedCount / 3
+        var whileListing: [String: Int] = [:]
+        for id in rest.filter(onFirstOfSeveralPages).prefix(listingCount) { whileListing[id] = 1 }
+        var afterCalls: [String: Int] = [:]
+        for id in rest.filter({ whileListing[$0] == nil }).prefix(deletedCount - whileListing.count) {
+            // Listed, then gone after 1 call naming it (its add-on call), 2 (and its kubeconfig) or 3 (and its
+            // first Kubernetes read): each later call answers ErrorClusterNotFound or drops the connection.
+            afterCalls[id] = 1 + Int(random.next() % 3)
+        }
+        self.fleet = fleet
         deadKubernetes = dead
         deletedAfterCalls = afterCalls
         deletedWhileListing = whileListing

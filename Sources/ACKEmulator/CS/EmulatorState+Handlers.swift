@@ -86,7 +86,7 @@ extension EmulatorState {
                 ? ClusterViews.v1Item(cluster, masterURL: masterURL(cluster.id)) : ClusterViews.regionItem(cluster)
         }
         for cluster in selected { observe(cluster.id) }
-        listingAnswers += 1
+        countListing(region: regionId ?? query["region_id"])
         return .success(
             .json([
                 "clusters": .array(items),
@@ -118,7 +118,7 @@ extension EmulatorState {
         }
         let items = selected.map { ClusterViews.legacyItem($0, masterURL: masterURL($0.id)) }
         for cluster in selected { observe(cluster.id) }
-        listingAnswers += 1
+        countListing(region: nil)
         return .success(.json(.array(items)))
     }
 

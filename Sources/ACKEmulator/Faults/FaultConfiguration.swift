@@ -9,9 +9,10 @@ public struct FaultConfiguration: Sendable, Equatable {
     /// Clusters that disappear mid-scan: after this many calls naming them (CS calls with the id in the path and
     /// Kubernetes requests), they answer `ErrorClusterNotFound` and leave listings.
     public var disappearingClusters: [String: Int]
-    /// Clusters deleted while the fleet is being listed: once this many cluster listings (`DescribeClustersV1`,
-    /// `DescribeClustersForRegion`, `DescribeClusters` pages, any region) have been answered, they are gone as
-    /// above. Offset pagination then shifts the later pages, as on the real API.
+    /// Clusters deleted while their region is being listed: once this many listing pages of their region
+    /// (`DescribeClustersV1`, `DescribeClustersForRegion`; a listing without a region filter counts for every
+    /// region) have been answered, they are gone as above. Offset pagination then shifts the later pages, as on the
+    /// real API: with 1, a cluster on page 1 vanishes before page 2 is read.
     public var disappearingAfterListings: [String: Int]
     /// Statuses the Kubernetes APIs answer per (cluster, method, resource), e.g. 500 for `PATCH daemonsets`.
     public var kubernetesStatuses: [KubernetesStatusInjection]
