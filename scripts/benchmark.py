@@ -5,7 +5,8 @@ Starts `ackguard-emulator` with a fleet of N clusters over 20 regions, a per-cal
 (a token bucket of Q calls per second with a burst of Q, answering `Throttling.User` beyond it, as the gateway does),
 then measures wall time, CPU time, peak RSS and the API calls of:
 
-  (a) `ackguard audit` (rule 1, and `--rule all`), release build;
+  (a) `ackguard audit` (rule 1, and `--rule all`), release build; at the SDK's size also `--no-kubernetes`, which
+      reads the same layers as (b) (the listing and the add-on config, not the ConfigMap);
   (b) scripts/sdk_audit.py: a sequential script on the official `alibabacloud-cs20151215` SDK that follows the rule
       article's CLI procedure (list the clusters, then DescribeClusterDetail for each Terway cluster).
 
@@ -241,7 +242,8 @@ def measured(command, env, stdout_path):
     }
 
 
-def run_tool(tool, emulator, binaries, python, rule_all, concurrency, workdir):
+def run_tool(tool, emulator, binaries, python, run, concurrency, workdir):
+    rule_all = run == "all"
     env = dict(os.environ)
     env.update({
         "ALIBABA_CLOUD_ACCESS_KEY_ID": KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": KEY_SECRET,
@@ -249,11 +251,13 @@ def run_tool(tool, emulator, binaries, python, rule_all, concurrency, workdir):
     })
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         env.pop(name, None)
-    report = os.path.join(workdir, f"{tool}-{emulator.clusters}-{emulator.rate}-{int(rule_all)}.out")
+    report = os.path.join(workdir, f"{tool}-{emulator.clusters}-{emulator.rate}-{run}.out")
     if tool == "ackguard":
         command = [binaries["ackguard"], "audit", "--endpoint", emulator.endpoint, "--format", "json", "-q"]
         if rule_all:
             command += ["--rule", "all"]
+        if run == "nok8s":
+            command += ["--no-kubernetes"]
         if concurrency:
             command += ["--concurrency", str(concurrency)]
         command += ["--output", report]
@@ -351,7 +355,8 @@ def main():
     # (N, Q) -> which runs.
     plan = {}
     for rate in rates:
-        plan.setdefault((args.clusters, rate), set()).update({"rule1", "all"} | ({"sdk"} if rate in sdk_rates else set()))
+        runs = {"rule1", "all"} | ({"sdk", "nok8s"} if rate in sdk_rates else set())
+        plan.setdefault((args.clusters, rate), set()).update(runs)
     for size in sizes:
         plan.setdefault((size, growth_rate), set()).add("rule1")
     plan.setdefault((max(sizes), growth_rate), set()).add("all")
@@ -364,13 +369,13 @@ def main():
             log(f"== N={clusters} Q={rate:g}/s L={args.latency_ms} ms: {', '.join(sorted(runs))}")
             emulator = Emulator(binaries["ackguard-emulator"], clusters, args.seed, args.latency_ms, rate)
             try:
-                for run in ("rule1", "all", "sdk"):
+                for run in ("rule1", "all", "nok8s", "sdk"):
                     if run not in runs:
                         continue
                     tool = "sdk" if run == "sdk" else "ackguard"
                     repeats = 1 if tool == "sdk" else max(1, args.repeat)
                     results = [
-                        run_tool(tool, emulator, binaries, python, run == "all", args.concurrency, workdir)
+                        run_tool(tool, emulator, binaries, python, run, args.concurrency, workdir)
                         for _ in range(repeats)
                     ]
                     results.sort(key=lambda r: r["wall"])
@@ -378,7 +383,7 @@ def main():
                     row = {"clusters": clusters, "rate": rate, "run": run, **result}
                     row.pop("stderr", None)
                     if tool == "ackguard":
-                        calls, multi_page = needed_calls(shape, run == "all")
+                        calls, multi_page = needed_calls(shape, run == "all", kubernetes=run != "nok8s")
                         row["needed"] = calls
                         row["floor"] = floor_seconds(calls, multi_page, latency, rate, emulator.burst)
                         expected = clusters * (2 if run == "all" else 1)
@@ -400,7 +405,10 @@ def main():
 
 
 def label(run):
-    return {"rule1": "ackguard audit", "all": "ackguard audit --rule all", "sdk": "SDK script (b)"}[run]
+    return {
+        "rule1": "ackguard audit", "all": "ackguard audit --rule all", "nok8s": "ackguard audit --no-kubernetes",
+        "sdk": "SDK script (b)",
+    }[run]
 
 
 def print_report(rows, args, latency, sizes, growth_rate, python):
@@ -426,11 +434,12 @@ def print_report(rows, args, latency, sizes, growth_rate, python):
     print()
     for rate in sorted({row["rate"] for row in rows}):
         sdk = find(rows, args.clusters, rate, "sdk")
-        ours = find(rows, args.clusters, rate, "rule1")
-        if sdk and ours:
-            print(f"(b)/(a) at N={args.clusters}, Q={rate:g}: wall {sdk['wall'] / ours['wall']:.1f}x, "
-                  f"CPU {sdk['cpu'] / ours['cpu']:.1f}x, peak RSS {sdk['rss_mb'] / ours['rss_mb']:.1f}x, "
-                  f"CS calls {sdk['cs_calls']} vs {ours['cs_calls']}")
+        for run in ("rule1", "nok8s"):
+            ours = find(rows, args.clusters, rate, run)
+            if sdk and ours:
+                print(f"(b)/(a) at N={args.clusters}, Q={rate:g}, {label(run)}: "
+                      f"wall {sdk['wall'] / ours['wall']:.1f}x, CPU {sdk['cpu'] / ours['cpu']:.1f}x, "
+                      f"peak RSS {sdk['rss_mb'] / ours['rss_mb']:.1f}x, CS calls {sdk['cs_calls']} vs {ours['cs_calls']}")
     print("floor = L x (DescribeRegions -> listing page 1 [-> other pages] -> add-on [-> kubeconfig]) "
           "+ (busiest API's needed calls - burst) / Q")
     print()

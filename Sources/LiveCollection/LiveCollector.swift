@@ -62,37 +62,40 @@ public struct LiveCollector: Sendable {
         }
         var pages: [JSONValue] = []
         var failedRegions: [String: String] = [:]
-        var seen: Set<String> = []
-        var clusters: [JSONValue] = []
+        // Every listing entry of a cluster is one of its descriptions (a region listed twice has two), as the saved
+        // folder's reader sees them, so that `--from` over what `collect` wrote gives the same findings.
+        var descriptions: [String: [JSONValue]] = [:]
+        var order: [String] = []
         for region in regions {
             switch listings[region]! {
             case .success(let listing):
                 pages += listing.pages
                 for object in listing.clusters {
                     let id = object["cluster_id"]!.stringValue!
-                    if seen.insert(id).inserted { clusters.append(object) }
+                    if descriptions[id] == nil { order.append(id) }
+                    descriptions[id, default: []].append(object)
                 }
             case .failure(let error):
                 failedRegions[region] = "\(error)"
                 logger.warning("listing failed", metadata: ["region": "\(region)", "error": "\(error)"])
             }
         }
-        let total = clusters.count
+        let total = order.count
         progress(0, total)
         let counter = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func startNext() {
-                guard next < clusters.count else { return }
-                let object = clusters[next]
+                guard next < order.count else { return }
+                let objects = descriptions.removeValue(forKey: order[next])!
                 next += 1
                 group.addTask {
-                    let documents = await collectCluster(object)
+                    let documents = await collectCluster(objects)
                     try await handle(documents)
                     progress(await counter.increment(), total)
                 }
             }
-            for _ in 0..<min(options.concurrency, clusters.count) { startNext() }
+            for _ in 0..<min(options.concurrency, order.count) { startNext() }
             while try await group.next() != nil { startNext() }
         }
         return LiveCollectionResult(
@@ -148,7 +151,7 @@ public struct LiveCollector: Sendable {
                 if EvidenceDecoding.totalCount(ofPage: page) != total { stable = false }
             }
             if stable && listed == total && ids.count == total { return listing }
-            logger.info(
+            logger.debug(
                 "the listing changed while it was read; listing again",
                 metadata: ["region": "\(region)", "total": "\(total)", "listed": "\(listed)"])
         }
@@ -181,12 +184,13 @@ public struct LiveCollector: Sendable {
     /// Collects one cluster from its listing object (a `DescribeClustersV1` item or a `DescribeClusterDetail`
     /// body): the same calls `collect` makes for it. Used to re-audit a cluster after a change.
     public func collect(cluster listing: JSONValue) async -> ClusterDocuments {
-        await collectCluster(listing)
+        await collectCluster([listing])
     }
 
-    func collectCluster(_ listing: JSONValue) async -> ClusterDocuments {
-        let id = listing["cluster_id"]?.stringValue ?? ""
-        var documents = ClusterDocuments(clusterId: id, descriptions: [(listing, "clusters.json")])
+    /// Collects one cluster from its listing entries (later ones win field by field).
+    func collectCluster(_ listings: [JSONValue]) async -> ClusterDocuments {
+        let id = listings.first?["cluster_id"]?.stringValue ?? ""
+        var documents = ClusterDocuments(clusterId: id, descriptions: listings.map { ($0, "clusters.json") })
         let record = EvidenceDecoding.record(from: documents.descriptions)
         let region = record.regionId
         let preliminary = NetworkPolicySupportRule.evaluate(ClusterEvidence(record: record))
