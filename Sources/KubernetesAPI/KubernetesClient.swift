@@ -170,16 +170,8 @@ public struct KubernetesClient: Sendable {
             request.headers.add(name: "Authorization", value: authorization)
         }
         if let body {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let data: Data
-            do {
-                data = try encoder.encode(body)
-            } catch {
-                throw KubernetesError.invalidRequest("\(label): body cannot be encoded as JSON")
-            }
             request.headers.add(name: "Content-Type", value: contentType ?? "application/json")
-            request.body = .bytes(ByteBuffer(bytes: data))
+            request.body = .bytes(ByteBuffer(string: body.serialized()))
         }
         logger.debug("kubernetes request", metadata: ["k8s-request": "\(label)", "k8s-server": "\(endpoint.server)"])
         let client = httpClient
@@ -245,17 +237,12 @@ public struct KubernetesClient: Sendable {
     private static func interpret(status: Int, contentType: String?, body: ByteBuffer, label: String) throws
         -> JSONValue
     {
-        let data = Data(body.readableBytesView)
-        let json: JSONValue?
-        do {
-            json = data.isEmpty ? nil : try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            json = nil
-        }
+        let bytes = Array(body.readableBytesView)
+        let json = bytes.isEmpty ? nil : try? JSONValue.parse(bytes)
         if (200..<300).contains(status) {
             guard let json else {
                 throw KubernetesError.invalidResponse(
-                    "\(label): HTTP \(status) body is not JSON (\(contentType ?? "no content type"), \(data.count) bytes)"
+                    "\(label): HTTP \(status) body is not JSON (\(contentType ?? "no content type"), \(bytes.count) bytes)"
                 )
             }
             guard case .object = json else {

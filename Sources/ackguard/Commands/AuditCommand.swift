@@ -36,36 +36,41 @@ struct AuditCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let started = Date()
         let options = ruleOptions.auditOptions
-        var evidence: [ClusterEvidence]
+        var findings: [Finding]
+        var tags: [String: [String: String]]
         var source: AuditReport.Source
         var notices: [String] = []
         var incomplete = false
         if let savedFolder {
+            let evidence: [ClusterEvidence]
             do {
                 evidence = try SavedEvidenceReader(directory: savedFolder).read()
             } catch {
                 throw inputError(error.description)
             }
+            findings = AuditEngine.evaluate(evidence, options: options)
+            tags = Self.tags(evidence.map { ($0.record.clusterId, $0.record.tags) })
             source = .init(
                 kind: .saved, regions: Array(Set(evidence.map(\.record.regionId).filter { !$0.isEmpty })).sorted(),
-                account: Self.commonAccount(evidence), location: savedFolder)
+                account: Self.commonAccount(evidence.map(\.record.accountId)), location: savedFolder)
         } else {
+            // Each cluster is evaluated as it arrives: what the APIs returned is not kept (memory at fleet scale).
             let outcome = try await LiveAudit(
                 live: liveOptions, readCoverage: options.rules.contains(.networkPolicyCoverage), quiet: quiet,
-                environment: environment
+                environment: environment, evaluation: options
             ).run()
-            evidence = outcome.evidence
+            findings = AuditEngine.sorted(outcome.findings)
+            tags = Self.tags(outcome.clusters.map { ($0.clusterId, $0.tags) })
             source = .init(
-                kind: outcome.sourceKind, regions: outcome.result.regions, account: Self.commonAccount(evidence),
-                location: outcome.location)
+                kind: outcome.sourceKind, regions: outcome.result.regions,
+                account: Self.commonAccount(outcome.clusters.map(\.accountId)), location: outcome.location)
             incomplete = !outcome.result.failedRegions.isEmpty
             for (region, error) in outcome.result.failedRegions.sorted(by: { $0.key < $1.key }) {
                 notices.append("region \(region) could not be listed, its clusters are missing: \(error)")
             }
         }
-        let tags = Dictionary(evidence.map { ($0.record.clusterId, $0.record.tags) }, uniquingKeysWith: { a, _ in a })
-        let (findings, suppressionNotices) = try resultOptions.applySuppressions(
-            AuditEngine.evaluate(evidence, options: options), tags: tags, today: started)
+        let suppressionNotices: [String]
+        (findings, suppressionNotices) = try resultOptions.applySuppressions(findings, tags: tags, today: started)
         notices += suppressionNotices
         let report = AuditReport(
             toolVersion: ACKGuard.version, startedAt: Timestamp.rfc3339(started),
@@ -89,8 +94,14 @@ struct AuditCommand: AsyncParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    static func commonAccount(_ evidence: [ClusterEvidence]) -> String? {
-        let accounts = Set(evidence.compactMap(\.record.accountId))
-        return accounts.count == 1 ? accounts.first : nil
+    /// The account all clusters belong to, if they name one and the same.
+    static func commonAccount(_ accounts: [String?]) -> String? {
+        let distinct = Set(accounts.compactMap { $0 })
+        return distinct.count == 1 ? distinct.first : nil
+    }
+
+    /// Each cluster's tags, by cluster id (the first of a repeated id wins).
+    static func tags(_ pairs: [(String, [String: String])]) -> [String: [String: String]] {
+        Dictionary(pairs, uniquingKeysWith: { first, _ in first })
     }
 }

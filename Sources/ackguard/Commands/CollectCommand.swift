@@ -43,7 +43,7 @@ struct CollectCommand: AsyncParsableCommand {
             throw inputError(error.description)
         }
         Terminal.note(
-            "collected \(outcome.evidence.count) cluster(s) from \(outcome.result.regions.count) region(s) into \(outputFolder)"
+            "collected \(outcome.clusters.count) cluster(s) from \(outcome.result.regions.count) region(s) into \(outputFolder)"
         )
         for (region, error) in outcome.result.failedRegions.sorted(by: { $0.key < $1.key }) {
             Terminal.note("region \(region) could not be listed: \(error)")

@@ -9,17 +9,37 @@ import LiveCollection
 import Logging
 import Reports
 
-/// Runs a live collection (an account, or the in-process emulator with `--demo`) and hands back evidence.
+/// Runs a live collection (an account, or the in-process emulator with `--demo`) and hands back findings.
+///
+/// Each cluster is evaluated as soon as it is collected and only its findings are kept (its documents and evidence
+/// are dropped), so memory grows with the findings, not with what the APIs returned.
 struct LiveAudit {
     var live: LiveOptions
     var readCoverage: Bool
     var quiet: Bool
     var environment: [String: String]
-    /// Receives each cluster's documents (for `collect`).
+    /// The rules evaluated on each cluster as it arrives; nil keeps no findings (`collect`).
+    var evaluation: AuditOptions?
+    /// Receives each cluster's documents (for `collect` and `fix`).
     var documentSink: (@Sendable (ClusterDocuments) async throws -> Void)?
 
+    init(
+        live: LiveOptions, readCoverage: Bool, quiet: Bool, environment: [String: String],
+        evaluation: AuditOptions? = nil, documentSink: (@Sendable (ClusterDocuments) async throws -> Void)? = nil
+    ) {
+        self.live = live
+        self.readCoverage = readCoverage
+        self.quiet = quiet
+        self.environment = environment
+        self.evaluation = evaluation
+        self.documentSink = documentSink
+    }
+
     struct Outcome {
-        var evidence: [ClusterEvidence]
+        /// The findings of ``evaluation`` (unsorted), with the account id of `--role-arn` set on their clusters.
+        var findings: [Finding]
+        /// What the report needs of each collected cluster besides its findings.
+        var clusters: [CollectedCluster]
         var result: LiveCollectionResult
         var sourceKind: AuditReport.SourceKind
         var location: String
@@ -158,7 +178,8 @@ struct LiveAudit {
                 merged = outcome
                 continue
             }
-            total.evidence += outcome.evidence
+            total.findings += outcome.findings
+            total.clusters += outcome.clusters
             total.result.regions = Array(Set(total.result.regions + outcome.result.regions)).sorted()
             total.result.listingPages += outcome.result.listingPages
             total.result.clusterCount += outcome.result.clusterCount
@@ -171,8 +192,9 @@ struct LiveAudit {
 
     func collect(client: CSClient, account: String?, connection: LiveConnection) async throws -> Outcome {
         let collector = LiveCollector(client: client, options: connection.collectionOptions)
-        let store = EvidenceStore()
+        let store = FindingStore()
         let sink = documentSink
+        let evaluation = evaluation
         let progress = ProgressBar(
             isTTY: Terminal.isTTY(STDERR_FILENO), quiet: quiet,
             now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
@@ -184,7 +206,8 @@ struct LiveAudit {
                     try await sink?(documents)
                     var evidence = try documents.evidence()
                     if let account { evidence.record.accountId = account }
-                    await store.add(evidence)
+                    let findings = evaluation.map { AuditEngine.evaluate(evidence, options: $0) } ?? []
+                    await store.add(findings, CollectedCluster(record: evidence.record))
                 },
                 progress: { done, total in progress.update(done: done, total: total) })
         } catch let error as ACSServiceError {
@@ -199,7 +222,7 @@ struct LiveAudit {
         }
         progress.finish()
         return Outcome(
-            evidence: await store.all(), result: result, sourceKind: connection.sourceKind,
+            findings: await store.findings, clusters: await store.clusters, result: result, sourceKind: connection.sourceKind,
             location: connection.location, callCounts: await client.callCounts)
     }
 }
@@ -215,11 +238,28 @@ struct LiveConnection {
     var accounts: [(accountId: String, client: CSClient)] = []
 }
 
-/// Gathers evidence from concurrent tasks.
-actor EvidenceStore {
-    private var items: [ClusterEvidence] = []
+/// What a report needs of a collected cluster besides its findings.
+struct CollectedCluster {
+    var clusterId: String
+    var regionId: String
+    var accountId: String?
+    var tags: [String: String]
 
-    func add(_ evidence: ClusterEvidence) { items.append(evidence) }
+    init(record: ClusterRecord) {
+        clusterId = record.clusterId
+        regionId = record.regionId
+        accountId = record.accountId
+        tags = record.tags
+    }
+}
 
-    func all() -> [ClusterEvidence] { items }
+/// Gathers findings from concurrent tasks.
+actor FindingStore {
+    private(set) var findings: [Finding] = []
+    private(set) var clusters: [CollectedCluster] = []
+
+    func add(_ findings: [Finding], _ cluster: CollectedCluster) {
+        self.findings += findings
+        clusters.append(cluster)
+    }
 }
