@@ -19,8 +19,8 @@ Q per second. It prints a table and whether each target of issue 9 holds; exit s
     python3 scripts/benchmark.py --quick         # a smoke run at small N
     python3 scripts/benchmark.py --sizes 500,1000,2000,5000 --rates 50,200 --latency-ms 100
 
-Builds the release binaries into .build-bench/ when missing (or --scratch-path) and creates .venv-bench/ with the
-SDK from PyPI when missing.
+Brings the release binaries in .build-bench/ (or --scratch-path) up to date with `swift build` first and
+creates .venv-bench/ with the SDK from PyPI when missing.
 """
 
 import argparse
@@ -69,12 +69,16 @@ def log(message):
 
 
 def ensure_binaries(scratch, skip_build):
+    """The release binaries; unless skip_build, `swift build` brings them up to date first (incremental: seconds
+    when nothing changed), so a stale binary is never measured."""
     directory = os.path.join(scratch, "release")
     binaries = {name: os.path.join(directory, name) for name in ("ackguard", "ackguard-emulator")}
-    missing = [name for name, path in binaries.items() if not os.path.exists(path)]
-    if missing and skip_build:
-        sys.exit(f"benchmark: {', '.join(missing)} missing in {directory} (drop --skip-build to build them)")
-    for name in missing if not skip_build else []:
+    if skip_build:
+        missing = [name for name, path in binaries.items() if not os.path.exists(path)]
+        if missing:
+            sys.exit(f"benchmark: {', '.join(missing)} missing in {directory} (drop --skip-build to build them)")
+        return binaries
+    for name in binaries:
         log(f"== swift build -c release --product {name} (first time: several minutes)")
         subprocess.run(
             ["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", name], cwd=ROOT, check=True
@@ -336,7 +340,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=0, help="pass --concurrency to ackguard (default: its own)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per ackguard measurement; the median wall is kept")
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
-    parser.add_argument("--skip-build", action="store_true", help="fail instead of building missing binaries")
+    parser.add_argument("--skip-build", action="store_true", help="measure the binaries as they are (no swift build)")
     parser.add_argument("--scratch-path", default=os.path.join(ROOT, ".build-bench"))
     parser.add_argument("--venv", default=os.path.join(ROOT, ".venv-bench"))
     parser.add_argument("--json", help="also write every measurement to this file")

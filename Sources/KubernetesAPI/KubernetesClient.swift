@@ -77,6 +77,7 @@ public struct KubernetesClient: Sendable {
             timeout: .init(connect: amount, read: amount), decompression: .disabled)
         // A TLS or connection failure is reported at once instead of being retried until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.idleTimeout = .seconds(1)
         self.endpoint = endpoint
         self.timeout = timeout
         self.maximumResponseBytes = maximumResponseBytes

@@ -27,6 +27,9 @@ public struct LiveCollectionOptions: Sendable {
     /// The deadline of one Kubernetes call.
     public var kubernetesCallTimeout: Duration
     public var pageSize: Int
+    /// Keep the listing pages as read (``LiveCollectionResult/listingPages``), for writing them out. An audit that
+    /// does not save them leaves this off: the listing then lives only as compact text until each cluster's turn.
+    public var keepListingPages: Bool
 
     /// The default `concurrency`.
     public static let defaultConcurrency = 128
@@ -34,7 +37,8 @@ public struct LiveCollectionOptions: Sendable {
     public init(
         regions: [String]? = nil, concurrency: Int = LiveCollectionOptions.defaultConcurrency,
         kubernetes: KubernetesAccess = .temporaryKubeconfig(privateIP: false, minutes: 15), readCoverage: Bool = false,
-        clusterTimeout: Duration = .seconds(30), kubernetesCallTimeout: Duration = .seconds(10), pageSize: Int = 50
+        clusterTimeout: Duration = .seconds(30), kubernetesCallTimeout: Duration = .seconds(10), pageSize: Int = 50,
+        keepListingPages: Bool = true
     ) {
         self.regions = regions
         self.concurrency = max(1, concurrency)
@@ -43,5 +47,6 @@ public struct LiveCollectionOptions: Sendable {
         self.clusterTimeout = clusterTimeout
         self.kubernetesCallTimeout = kubernetesCallTimeout
         self.pageSize = pageSize
+        self.keepListingPages = keepListingPages
     }
 }

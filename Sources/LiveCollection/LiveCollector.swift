@@ -43,7 +43,7 @@ public struct LiveCollector: Sendable {
         }
         // Listing: one region after another would waste the latency; all at once is bounded by the region count.
         let collector = self
-        let listings = await withTaskGroup(of: (String, Result<RegionListing, any Error>).self) { group in
+        var listings = await withTaskGroup(of: (String, Result<RegionListing, any Error>).self) { group in
             for region in regions {
                 group.addTask {
                     do {
@@ -63,17 +63,17 @@ public struct LiveCollector: Sendable {
         var pages: [JSONValue] = []
         var failedRegions: [String: String] = [:]
         // Every listing entry of a cluster is one of its descriptions (a region listed twice has two), as the saved
-        // folder's reader sees them, so that `--from` over what `collect` wrote gives the same findings.
-        var descriptions: [String: [JSONValue]] = [:]
+        // folder's reader sees them, so that `--from` over what `collect` wrote gives the same findings. They wait for
+        // their cluster's turn as JSON text, a fraction of the memory of the parsed tree.
+        var descriptions: [String: [String]] = [:]
         var order: [String] = []
         for region in regions {
-            switch listings[region]! {
+            switch listings.removeValue(forKey: region)! {
             case .success(let listing):
                 pages += listing.pages
-                for object in listing.clusters {
-                    let id = object["cluster_id"]!.stringValue!
-                    if descriptions[id] == nil { order.append(id) }
-                    descriptions[id, default: []].append(object)
+                for entry in listing.clusters {
+                    if descriptions[entry.id] == nil { order.append(entry.id) }
+                    descriptions[entry.id, default: []].append(entry.text)
                 }
             case .failure(let error):
                 failedRegions[region] = "\(error)"
@@ -87,7 +87,10 @@ public struct LiveCollector: Sendable {
             var next = 0
             func startNext() {
                 guard next < order.count else { return }
-                let objects = descriptions.removeValue(forKey: order[next])!
+                let objects = descriptions.removeValue(forKey: order[next])!.map { text in
+                    // Text this collector wrote from a parsed value: it parses again.
+                    (try? JSONValue.parse(text)) ?? .null
+                }
                 next += 1
                 group.addTask {
                     let documents = await collectCluster(objects)
@@ -110,7 +113,7 @@ public struct LiveCollector: Sendable {
     /// passes) and the pages of every pass are returned, so each cluster that existed throughout is seen.
     func listRegion(_ region: String) async throws -> RegionListing {
         let pageSize = options.pageSize
-        var listing = RegionListing()
+        var listing = RegionListing(keepPages: options.keepListingPages)
         let passes = 3
         for _ in 0..<passes {
             let first = try await client.describeClustersV1Page(region: region, pageNumber: 1, pageSize: pageSize)
@@ -158,10 +161,13 @@ public struct LiveCollector: Sendable {
         throw LiveCollectionError.listingUnstable(region: region, passes: passes)
     }
 
-    /// The pages of one region's listing as read, and the cluster objects on them (repeats included).
+    /// The pages of one region's listing as read (when kept), and the cluster objects on them (repeats included)
+    /// as compact JSON text.
     struct RegionListing: Sendable {
+        var keepPages: Bool
         var pages: [JSONValue] = []
-        var clusters: [JSONValue] = []
+        var clusters: [(id: String, text: String)] = []
+        var pageCount = 0
 
         /// Adds a page; returns its cluster objects.
         @discardableResult
@@ -170,11 +176,18 @@ public struct LiveCollector: Sendable {
             do {
                 objects = try EvidenceDecoding.clusterObjects(inListing: page, source: "clusters.json")
             } catch {
-                let number = page["page_info"]?["page_number"]?.intValue ?? pages.count + 1
+                let number = page["page_info"]?["page_number"]?.intValue ?? pageCount + 1
                 throw LiveCollectionError.listingUnreadable(region: region, page: number, detail: "\(error)")
             }
-            pages.append(page)
-            clusters += objects
+            pageCount += 1
+            if keepPages { pages.append(page) }
+            for object in objects {
+                guard let id = object["cluster_id"]?.stringValue else {
+                    throw LiveCollectionError.listingUnreadable(
+                        region: region, page: pageCount, detail: "a cluster has no cluster_id")
+                }
+                clusters.append((id, object.serialized()))
+            }
             return objects
         }
     }

@@ -7,11 +7,36 @@ public struct JSONReportRenderer: ReportRenderer {
 
     public init() {}
 
+    /// The text of ``document(_:)`` pretty-printed, written one finding at a time: at fleet scale a whole tree of the
+    /// report would hold a second copy of every finding while the text is written.
     public func render(_ report: AuditReport) -> String {
-        Self.document(report).serialized(pretty: true) + "\n"
+        guard case .object(var members) = Self.document(report, findings: []) else { return "" }
+        members["findings"] = .array([])
+        var output = "{"
+        for (position, key) in JSONValue.sortedKeys(members).enumerated() {
+            output += position == 0 ? "\n  " : ",\n  "
+            JSONValue.string(key).write(into: &output, pretty: true, indent: 1)
+            output += ": "
+            guard key == "findings", !report.findings.isEmpty else {
+                members[key]!.write(into: &output, pretty: true, indent: 1)
+                continue
+            }
+            output += "["
+            for (index, finding) in report.findings.enumerated() {
+                output += index == 0 ? "\n    " : ",\n    "
+                Self.encode(finding).write(into: &output, pretty: true, indent: 2)
+            }
+            output += "\n  ]"
+        }
+        output += "\n}\n"
+        return output
     }
 
     public static func document(_ report: AuditReport) -> JSONValue {
+        document(report, findings: report.findings)
+    }
+
+    static func document(_ report: AuditReport, findings: [Finding]) -> JSONValue {
         let summary = report.summary
         var source: [String: JSONValue] = [
             "kind": .string(report.source.kind.rawValue),
@@ -29,7 +54,7 @@ public struct JSONReportRenderer: ReportRenderer {
             "finishedAt": .string(report.finishedAt),
             "source": .object(source),
             "rules": .array(report.rules.map { .string($0.rawValue) }),
-            "findings": .array(report.findings.map(encode)),
+            "findings": .array(findings.map(encode)),
             "summary": .object(summaryObject),
         ]
         if !report.notices.isEmpty { document["notices"] = .array(report.notices.map(JSONValue.string)) }

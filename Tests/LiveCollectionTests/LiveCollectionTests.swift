@@ -88,6 +88,32 @@ struct LiveCollectionTests {
             ]))
     }
 
+    @Test("without kept listing pages the collector hands over the same documents and keeps no page")
+    func listingPagesDropped() async throws {
+        let kept = try await run(.demo(), options: LiveCollectionOptions(kubernetes: .none))
+        let dropped = try await run(.demo(), options: LiveCollectionOptions(kubernetes: .none, keepListingPages: false))
+        #expect(!kept.result.listingPages.isEmpty)
+        #expect(dropped.result.listingPages.isEmpty)
+        #expect(dropped.result.clusterCount == kept.result.clusterCount)
+        // Each run has its own emulator, on its own port: the API server addresses differ, nothing else may.
+        let byId = { (run: Run) in
+            Dictionary(
+                uniqueKeysWithValues: run.documents.map { documents in
+                    (
+                        documents.clusterId,
+                        documents.descriptions.map { description -> JSONValue in
+                            guard case .object(var members) = description.value else { return description.value }
+                            members["master_url"] = nil
+                            return .object(members)
+                        }
+                    )
+                })
+        }
+        let same = byId(dropped) == byId(kept)
+        #expect(same, "the listing entries handed over differ")
+        #expect(Set(dropped.findings) == Set(kept.findings))
+    }
+
     @Test("no per-cluster detail call, and no add-on call where the listing decides")
     func minimalCalls() async throws {
         let live = try await run(.demo(), options: LiveCollectionOptions(kubernetes: .none))

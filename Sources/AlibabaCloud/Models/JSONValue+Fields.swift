@@ -52,10 +52,6 @@ extension JSONValue {
 
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
         guard !bytes.isEmpty else { return nil }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            return nil
-        }
+        return try? JSONValue.parse(bytes, maxDepth: 512)
     }
 }

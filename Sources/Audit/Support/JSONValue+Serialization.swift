@@ -7,7 +7,9 @@ extension JSONValue {
         return output
     }
 
-    private func write(into output: inout String, pretty: Bool, indent: Int) {
+    /// Appends the document's text to `output`, as ``serialized(pretty:)`` would write it `indent` levels deep (for
+    /// writers that assemble a large document piece by piece instead of building it whole first).
+    public func write(into output: inout String, pretty: Bool, indent: Int) {
         switch self {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
@@ -32,8 +34,7 @@ extension JSONValue {
                 return
             }
             output += "{"
-            let keys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-            for (position, key) in keys.enumerated() {
+            for (position, key) in JSONValue.sortedKeys(members).enumerated() {
                 if position > 0 { output += "," }
                 if pretty { output += "\n" + String(repeating: "  ", count: indent + 1) }
                 JSONValue.writeString(key, into: &output)
@@ -43,6 +44,11 @@ extension JSONValue {
             if pretty { output += "\n" + String(repeating: "  ", count: indent) }
             output += "}"
         }
+    }
+
+    /// An object's keys in the order the serializer writes them: by their UTF-8 bytes.
+    public static func sortedKeys(_ members: [String: JSONValue]) -> [String] {
+        members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     static func format(_ value: Double) -> String {

@@ -35,7 +35,7 @@ struct CollectCommand: AsyncParsableCommand {
         let outcome = try await LiveAudit(
             live: liveOptions, readCoverage: coverage, quiet: quiet,
             environment: ProcessInfo.processInfo.environment,
-            documentSink: { documents in try writer.write(documents) }
+            documentSink: { documents in try writer.write(documents) }, keepsListingPages: true
         ).run()
         do {
             try writer.writeListing(pages: outcome.result.listingPages)

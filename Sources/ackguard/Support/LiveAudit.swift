@@ -22,10 +22,13 @@ struct LiveAudit {
     var evaluation: AuditOptions?
     /// Receives each cluster's documents (for `collect` and `fix`).
     var documentSink: (@Sendable (ClusterDocuments) async throws -> Void)?
+    /// Keep the listing pages in ``Outcome/result`` (`collect` writes them out); otherwise they are dropped as read.
+    var keepsListingPages: Bool
 
     init(
         live: LiveOptions, readCoverage: Bool, quiet: Bool, environment: [String: String],
-        evaluation: AuditOptions? = nil, documentSink: (@Sendable (ClusterDocuments) async throws -> Void)? = nil
+        evaluation: AuditOptions? = nil, documentSink: (@Sendable (ClusterDocuments) async throws -> Void)? = nil,
+        keepsListingPages: Bool = false
     ) {
         self.live = live
         self.readCoverage = readCoverage
@@ -33,6 +36,7 @@ struct LiveAudit {
         self.environment = environment
         self.evaluation = evaluation
         self.documentSink = documentSink
+        self.keepsListingPages = keepsListingPages
     }
 
     struct Outcome {
@@ -191,7 +195,9 @@ struct LiveAudit {
     }
 
     func collect(client: CSClient, account: String?, connection: LiveConnection) async throws -> Outcome {
-        let collector = LiveCollector(client: client, options: connection.collectionOptions)
+        var collectionOptions = connection.collectionOptions
+        collectionOptions.keepListingPages = keepsListingPages
+        let collector = LiveCollector(client: client, options: collectionOptions)
         let store = FindingStore()
         let sink = documentSink
         let evaluation = evaluation
