@@ -77,6 +77,9 @@ public struct KubernetesClient: Sendable {
             timeout: .init(connect: amount, read: amount), decompression: .disabled)
         // A TLS or connection failure is reported at once instead of being retried until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // An idle connection's timer keeps the whole pool (TLS context, certificates) alive until it fires, even after
+        // shutdown(): with the default of 60 s a fleet audit would hold a minute's worth of clusters' clients. The
+        // reads of one cluster follow each other at once, so one second still reuses the connection.
         configuration.connectionPool.idleTimeout = .seconds(1)
         self.endpoint = endpoint
         self.timeout = timeout
