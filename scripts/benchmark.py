@@ -79,9 +79,10 @@ def ensure_binaries(scratch, skip_build):
             sys.exit(f"benchmark: {', '.join(missing)} missing in {directory} (drop --skip-build to build them)")
         return binaries
     for name in binaries:
-        log(f"== swift build -c release --product {name} (first time: several minutes)")
+        log(f"== swift build -c release --product {name} (up to date in seconds; the first build takes minutes)")
         subprocess.run(
-            ["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", name], cwd=ROOT, check=True
+            ["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", name], cwd=ROOT, check=True,
+            stdout=sys.stderr,  # stdout is the table
         )
     return binaries
 
