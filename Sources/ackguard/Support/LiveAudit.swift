@@ -228,8 +228,8 @@ struct LiveAudit {
         }
         progress.finish()
         return Outcome(
-            findings: await store.findings, clusters: await store.clusters, result: result, sourceKind: connection.sourceKind,
-            location: connection.location, callCounts: await client.callCounts)
+            findings: await store.findings, clusters: await store.clusters, result: result,
+            sourceKind: connection.sourceKind, location: connection.location, callCounts: await client.callCounts)
     }
 }
 
