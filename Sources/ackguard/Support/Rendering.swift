@@ -28,5 +28,15 @@ enum Timestamp {
 /// Writes `text` to `path` atomically (a temporary file renamed into place), so a failure never leaves half a
 /// report.
 func writeAtomically(_ text: String, to path: String) throws {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    try withUTF8Data(text) { try $0.write(to: URL(fileURLWithPath: path), options: .atomic) }
+}
+
+/// `text`'s UTF-8 bytes as `Data` without copying them: a fleet's report can be tens of megabytes.
+func withUTF8Data<Result>(_ text: String, _ body: (Data) throws -> Result) rethrows -> Result {
+    var text = text
+    return try text.withUTF8 { bytes in
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return try body(Data()) }
+        let pointer = UnsafeMutableRawPointer(mutating: base)
+        return try body(Data(bytesNoCopy: pointer, count: bytes.count, deallocator: .none))
+    }
 }

@@ -13,7 +13,7 @@ enum Terminal {
     static func isTTY(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
     static func writeStdout(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        withUTF8Data(text) { FileHandle.standardOutput.write($0) }
     }
 
     static func writeStderr(_ text: String) {
