@@ -148,9 +148,9 @@ public struct LiveCollector: Sendable {
             var ids: Set<String> = []
             var stable = true
             for page in pass {
-                let objects = try listing.add(page, region: region)
-                listed += objects.count
-                ids.formUnion(objects.compactMap { $0["cluster_id"]?.stringValue })
+                let pageIds = try listing.add(page, region: region)
+                listed += pageIds.count
+                ids.formUnion(pageIds)
                 if EvidenceDecoding.totalCount(ofPage: page) != total { stable = false }
             }
             if stable && listed == total && ids.count == total { return listing }
@@ -169,9 +169,9 @@ public struct LiveCollector: Sendable {
         var clusters: [(id: String, text: String)] = []
         var pageCount = 0
 
-        /// Adds a page; returns its cluster objects.
+        /// Adds a page; returns the ids of its clusters.
         @discardableResult
-        mutating func add(_ page: JSONValue, region: String) throws -> [JSONValue] {
+        mutating func add(_ page: JSONValue, region: String) throws -> [String] {
             let objects: [JSONValue]
             do {
                 objects = try EvidenceDecoding.clusterObjects(inListing: page, source: "clusters.json")
@@ -181,14 +181,10 @@ public struct LiveCollector: Sendable {
             }
             pageCount += 1
             if keepPages { pages.append(page) }
-            for object in objects {
-                guard let id = object["cluster_id"]?.stringValue else {
-                    throw LiveCollectionError.listingUnreadable(
-                        region: region, page: pageCount, detail: "a cluster has no cluster_id")
-                }
-                clusters.append((id, object.serialized()))
-            }
-            return objects
+            // clusterObjects(inListing:) accepts only objects with a non-empty string cluster_id.
+            let entries = objects.map { (id: $0["cluster_id"]!.stringValue!, text: $0.serialized()) }
+            clusters += entries
+            return entries.map(\.id)
         }
     }
 

@@ -10,8 +10,8 @@ public struct JSONReportRenderer: ReportRenderer {
     /// The text of ``document(_:)`` pretty-printed, written one finding at a time: at fleet scale a whole tree of the
     /// report would hold a second copy of every finding while the text is written.
     public func render(_ report: AuditReport) -> String {
-        guard case .object(var members) = Self.document(report, findings: []) else { return "" }
-        members["findings"] = .array([])
+        // The document without findings, whose "findings" member is where they are written one by one.
+        guard case .object(let members) = Self.document(report, findings: []) else { return "" }
         var output = "{"
         for (position, key) in JSONValue.sortedKeys(members).enumerated() {
             output += position == 0 ? "\n  " : ",\n  "

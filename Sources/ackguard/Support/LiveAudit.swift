@@ -151,7 +151,8 @@ struct LiveAudit {
         }
         let options = LiveCollectionOptions(
             regions: live.regions.isEmpty ? nil : live.regions, concurrency: live.concurrency,
-            kubernetes: kubernetes, readCoverage: readCoverage, clusterTimeout: .seconds(live.clusterTimeout))
+            kubernetes: kubernetes, readCoverage: readCoverage, clusterTimeout: .seconds(live.clusterTimeout),
+            keepListingPages: keepsListingPages)
         return LiveConnection(
             client: client, collectionOptions: options, sourceKind: emulator == nil ? .live : .emulator,
             location: endpoint?.absoluteString ?? "Alibaba Cloud CS API", accounts: accounts)
@@ -195,9 +196,7 @@ struct LiveAudit {
     }
 
     func collect(client: CSClient, account: String?, connection: LiveConnection) async throws -> Outcome {
-        var collectionOptions = connection.collectionOptions
-        collectionOptions.keepListingPages = keepsListingPages
-        let collector = LiveCollector(client: client, options: collectionOptions)
+        let collector = LiveCollector(client: client, options: connection.collectionOptions)
         let store = FindingStore()
         let sink = documentSink
         let evaluation = evaluation
@@ -247,13 +246,11 @@ struct LiveConnection {
 /// What a report needs of a collected cluster besides its findings.
 struct CollectedCluster {
     var clusterId: String
-    var regionId: String
     var accountId: String?
     var tags: [String: String]
 
     init(record: ClusterRecord) {
         clusterId = record.clusterId
-        regionId = record.regionId
         accountId = record.accountId
         tags = record.tags
     }
