@@ -94,6 +94,48 @@ struct SignatureVerificationTests {
         }
     }
 
+    @Test("ROA: the same signed request three times is answered once, then SignatureNonceUsed (issue 14 item 8)")
+    func roaReplayedThreeTimes() async throws {
+        try await withEmulator { emulator in
+            let client = CSTestClient(emulator, algorithm: .roa)
+            let request = client.signed("GET", "/api/v1/clusters", query: ["page_size": "5"])
+            #expect(request.headers["x-acs-signature-nonce"]?.isEmpty == false)
+            var answers: [(Int, String?)] = []
+            for _ in 0..<3 {
+                let reply = try await client.send(request)
+                answers.append((reply.status, reply.code))
+            }
+            #expect(answers.map(\.0) == [200, 400, 400])
+            #expect(answers.dropFirst().allSatisfy { $0.1 == "SignatureNonceUsed" })
+            // A fresh nonce (what the client sends on every attempt) is accepted again.
+            #expect(
+                try await client.send(client.signed("GET", "/api/v1/clusters", query: ["page_size": "5"])).status == 200
+            )
+        }
+    }
+
+    @Test("ROA: a correctly signed request without x-acs-signature-nonce is MissingSignatureNonce, as on V3")
+    func roaMissingNonce() async throws {
+        try await withEmulator { emulator in
+            let client = CSTestClient(emulator, algorithm: .roa)
+            var request = client.signed("GET", "/api/v1/clusters", query: ["page_size": "5"])
+            request.headers["x-acs-signature-nonce"] = nil
+            request.headers["authorization"] = nil
+            // Signed again without the nonce, so the signature itself is valid and only the nonce is missing.
+            let signature = ROASigner.signature(request, secret: client.credential.accessKeySecret)
+            request.headers["authorization"] = "acs \(client.credential.accessKeyId):\(signature)"
+            #expect(ROASigner.parseAuthorization(request.headers["authorization"] ?? "") != nil)
+            for _ in 0..<2 {
+                let reply = try await client.send(request)
+                #expect(reply.status == 400)
+                #expect(reply.code == "MissingSignatureNonce")
+            }
+            var empty = request
+            empty.headers["x-acs-signature-nonce"] = ""
+            #expect(try await client.send(empty).code == "MissingSignatureNonce")
+        }
+    }
+
     @Test("a date more than 15 minutes off is rejected", arguments: [CSTestClient.Algorithm.v3, .roa])
     func staleDate(algorithm: CSTestClient.Algorithm) async throws {
         try await withEmulator { emulator in

@@ -86,6 +86,11 @@ extension EmulatorState {
         guard let dateText = request.header("date") else { return .failure(.timeStampFormat) }
         guard let date = SigningDate.parseRFC1123(dateText) else { return .failure(.timeStampFormat) }
         guard abs(date.timeIntervalSince(clock())) <= tolerance else { return .failure(.timeStampExpired) }
+        // The nonce is as mandatory as on V3: without it a captured request could be replayed for as long as its
+        // date is within the tolerance window.
+        guard let nonce = request.header("x-acs-signature-nonce"), !nonce.isEmpty else {
+            return .failure(.missingNonce)
+        }
         let signingRequest = request.signingRequest
         if let declared = request.header("content-md5") {
             let actual = Data(Insecure.MD5.hash(data: request.body)).base64EncodedString()
@@ -100,11 +105,7 @@ extension EmulatorState {
         guard constantTimeEquals(expected, signature) else {
             return .failure(.signatureMismatch(stringToSign: ROASigner.stringToSign(signingRequest)))
         }
-        if let nonce = request.header("x-acs-signature-nonce"), !nonce.isEmpty,
-            let error = useNonce(nonce, accessKeyId: accessKeyId)
-        {
-            return .failure(error)
-        }
+        if let error = useNonce(nonce, accessKeyId: accessKeyId) { return .failure(error) }
         return .success(Principal(accessKeyId: accessKeyId, isTemporary: temporaryCredentials[accessKeyId] != nil))
     }
 
