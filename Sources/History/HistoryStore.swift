@@ -25,6 +25,8 @@ public struct HistoryStore: Sendable {
     /// Opens the database and applies the migrations up to `migrateUpTo` (all when `nil`). Tests build old schemas
     /// with it.
     init(path: String, migrateUpTo target: String?) throws(HistoryError) {
+        // A device, FIFO or folder is never opened: SQLite would put its journal next to it (`/dev/null-journal`).
+        try Self.checkPath(path, folderMayBeMissing: true)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -67,6 +69,105 @@ public struct HistoryStore: Sendable {
         self.path = path
         self.writer = pool
         try migrate(upTo: target)
+    }
+
+    /// Opens an existing database for reading only (`history`, `diff`): nothing is created, migrated or written, so
+    /// a database the user may only read (a read-only file in a read-only folder, a shared copy) can be listed.
+    ///
+    /// A WAL database normally needs `-shm` and `-wal` files next to it even to read. When no `-wal` file exists no
+    /// writer is active and every scan is in the database file itself, so it is opened `immutable` (SQLite then
+    /// creates no file, takes no lock and writes nothing). When a `-wal` file exists a writer may be at work and its
+    /// recent scans are only there: the database is opened read-only the ordinary way, which reads them.
+    public init(readingFrom path: String) throws(HistoryError) {
+        try Self.checkPath(path, folderMayBeMissing: false)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .cannotOpen(path: path, reason: "no such file")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "ackguard.history.read"
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let walExists = FileManager.default.fileExists(atPath: absolute + "-wal")
+        var immutable: DatabaseQueue?
+        if !walExists {
+            // A URI filename (SQLite built with SQLITE_USE_URI, as Debian's and Apple's are). Where URIs are not
+            // understood the name is taken literally, does not exist, and the ordinary open below is used.
+            immutable = try? DatabaseQueue(path: Self.immutableURI(absolute), configuration: configuration)
+        }
+        let queue: DatabaseQueue
+        do {
+            queue = try immutable ?? DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.reason(error))
+        }
+        let complete: Bool
+        do {
+            complete = try queue.read { db in try Self.migrator.hasCompletedMigrations(db) }
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.reason(error))
+        }
+        guard complete else {
+            throw .cannotOpen(
+                path: path,
+                reason: "its schema is older than this ackguard; run an audit with write access to update it")
+        }
+        self.path = path
+        self.writer = queue
+    }
+
+    /// `file:<path>?immutable=1`, with the characters a URI path cannot hold percent-encoded.
+    static func immutableURI(_ absolutePath: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let escaped = absolutePath.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolutePath
+        return "file:\(escaped)?mode=ro&immutable=1"
+    }
+
+    /// The history must be a regular file (or a symbolic link to one), or a new file in an existing folder (or, with
+    /// `folderMayBeMissing`, in a folder ackguard may create). Anything else — `/dev/null`, a FIFO, a folder, a
+    /// dangling link — is refused before SQLite touches it.
+    public static func checkPath(_ path: String, folderMayBeMissing: Bool) throws(HistoryError) {
+        guard !path.isEmpty, !path.hasSuffix("/") else {
+            throw .cannotOpen(path: path, reason: "not a file path")
+        }
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw .cannotOpen(path: path, reason: "not a regular file (\(Self.kind(info.st_mode)))")
+            }
+            return
+        }
+        let code = errno
+        var link = stat()
+        if lstat(path, &link) == 0 {
+            throw .cannotOpen(
+                path: path, reason: "a symbolic link that leads nowhere (\(String(cString: strerror(code))))")
+        }
+        guard code == ENOENT else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(code)))
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        var folderInfo = stat()
+        if stat(folder, &folderInfo) == 0 {
+            guard folderInfo.st_mode & S_IFMT == S_IFDIR else {
+                throw .cannotOpen(path: path, reason: "\(folder) is not a folder")
+            }
+        } else if !folderMayBeMissing {
+            throw .cannotOpen(path: path, reason: "the folder \(folder) does not exist")
+        }
+    }
+
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "a folder"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFIFO: "a FIFO"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
+        }
     }
 
     /// `$XDG_DATA_HOME/ackguard/history.sqlite` when `XDG_DATA_HOME` is set to an absolute path, else

@@ -40,11 +40,17 @@ struct DiffCommand: AsyncParsableCommand {
             ?? HistoryStore.defaultPath(
                 environment: ProcessInfo.processInfo.environment,
                 home: FileManager.default.homeDirectoryForCurrentUser.path)
+        do {
+            try HistoryStore.checkPath(path, folderMayBeMissing: historyPath == nil)
+        } catch {
+            throw inputError(error.description)
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             throw inputError(HistoryError.notEnoughScans(path: path, scope: nil, found: 0).description)
         }
         do {
-            let store = try HistoryStore(path: path)
+            // Read-only, as `history`: nothing is created or written next to the database.
+            let store = try HistoryStore(readingFrom: path)
             let pair = try store.diffPair(old: old, new: new)
             let diff = try store.diff(old: pair.old, new: pair.new)
             Terminal.writeStdout(HistoryDiffRenderer(format: outputFormat).render(diff))

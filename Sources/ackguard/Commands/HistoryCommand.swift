@@ -38,6 +38,13 @@ struct HistoryCommand: AsyncParsableCommand {
                 environment: ProcessInfo.processInfo.environment,
                 home: FileManager.default.homeDirectoryForCurrentUser.path)
         let renderer = HistoryListRenderer(format: outputFormat)
+        do {
+            // An explicit --history must name a database file or a new file in an existing folder; the default one
+            // may not exist yet (no audit was stored).
+            try HistoryStore.checkPath(path, folderMayBeMissing: historyPath == nil)
+        } catch {
+            throw inputError(error.description)
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             // Listing must not create a database as a side effect.
             Terminal.writeStdout(renderer.render([]))
@@ -45,7 +52,8 @@ struct HistoryCommand: AsyncParsableCommand {
             return
         }
         do {
-            let store = try HistoryStore(path: path)
+            // Read-only: a database the user may only read can be listed, and nothing is written next to it.
+            let store = try HistoryStore(readingFrom: path)
             Terminal.writeStdout(renderer.render(try store.scans(limit: limit)))
         } catch {
             throw inputError(error.description)
