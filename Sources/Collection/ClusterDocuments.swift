@@ -33,11 +33,27 @@ public struct ClusterDocuments: Sendable {
     }
 
     /// Decodes the documents into evidence; each layer's source is its layout path (or the file it came from).
+    ///
+    /// The identifiers are checked first, on what was merged (a detail document may carry its own `cluster_id`, a
+    /// legacy record its region only in `parameters`): the cluster id, the region id and every add-on name must have
+    /// their documented shapes (``Identifier``), or this throws naming the value and the document it came from.
     public func evidence() throws(EvidenceFileError) -> ClusterEvidence {
         func sourceName(_ path: String) -> String { fileNames[path] ?? path }
-        var evidence = ClusterEvidence(record: EvidenceDecoding.record(from: descriptions))
+        let record = EvidenceDecoding.record(from: descriptions)
+        let recordSource = descriptions.last.map { sourceName($0.source) } ?? "cluster \(InertText.quoted(clusterId))"
+        try EvidenceDecoding.requireIdentifier(clusterId, .clusterId, source: recordSource)
+        if record.clusterId != clusterId {
+            throw .unexpectedContent(
+                path: recordSource,
+                problem: "cluster_id \(InertText.quoted(record.clusterId)) does not match the cluster \(clusterId)")
+        }
+        if !record.regionId.isEmpty {
+            try EvidenceDecoding.requireIdentifier(record.regionId, .regionId, source: recordSource, cluster: clusterId)
+        }
+        var evidence = ClusterEvidence(record: record)
         for name in addons.keys.sorted() {
             let source = sourceName(Self.addonPath(clusterId: clusterId, name: name))
+            try EvidenceDecoding.requireIdentifier(name, .addonName, source: source, cluster: clusterId)
             evidence.addonInstances[name] = EvidenceDecoding.addonLayer(addons[name]!, source: source)
         }
         func source(_ file: String) -> String { sourceName(Self.kubernetesPath(clusterId: clusterId, file: file)) }

@@ -6,16 +6,19 @@ public enum EvidenceDecoding {
     // MARK: Layer 1
 
     /// The cluster objects in a listing document: a `GET /api/v1/clusters` page (`{"clusters":[…],"page_info":…}`),
-    /// the legacy `GET /clusters` bare array, or an array of pages.
+    /// the legacy `GET /clusters` bare array, or an array of pages. Each entry's `cluster_id` and `region_id` are
+    /// checked here (see ``requireCluster(_:source:)``). `"clusters": null` is refused: the API answers an empty
+    /// region with `[]`, so a null says the answer is not what it claims, and it must not read as "no clusters".
     public static func clusterObjects(inListing listing: JSONValue, source: String) throws(EvidenceFileError)
         -> [JSONValue]
     {
         switch listing {
         case .object(let members):
             if let clusters = members["clusters"] {
-                if clusters.isNull { return [] }
                 guard let items = clusters.arrayValue else {
-                    throw .unexpectedContent(path: source, problem: "\"clusters\" is not an array")
+                    let found = clusters.isNull ? "null" : "not an array"
+                    throw .unexpectedContent(
+                        path: source, problem: "\"clusters\" is \(found); expected an array of clusters")
                 }
                 return try items.map { item throws(EvidenceFileError) in try requireCluster(item, source: source) }
             }
@@ -37,11 +40,32 @@ public enum EvidenceDecoding {
         }
     }
 
-    static func requireCluster(_ item: JSONValue, source: String) throws(EvidenceFileError) -> JSONValue {
+    /// A cluster object whose `cluster_id` (a non-empty string) and `region_id` (when present) have their documented
+    /// shapes: the id becomes a folder name in the saved layout and a URL path segment in API calls, the region a
+    /// host name, so a value like `../../x` is refused here, where it enters, naming the value and `source`.
+    public static func requireCluster(_ item: JSONValue, source: String) throws(EvidenceFileError) -> JSONValue {
         guard item.objectValue != nil, let id = item["cluster_id"]?.stringValue, !id.isEmpty else {
             throw .unexpectedContent(path: source, problem: "a cluster entry has no \"cluster_id\"")
         }
+        try requireIdentifier(id, .clusterId, source: source)
+        if let region = item["region_id"], !region.isNull {
+            guard let text = region.stringValue else {
+                throw .unexpectedContent(
+                    path: source, problem: "cluster \(id): \"region_id\" is not a string")
+            }
+            try requireIdentifier(text, .regionId, source: source, cluster: id)
+        }
         return item
+    }
+
+    /// Refuses `value` unless it has `kind`'s shape; the message names the value (escaped) and, for fields of a
+    /// cluster, the cluster.
+    public static func requireIdentifier(
+        _ value: String, _ kind: Identifier, source: String, cluster: String? = nil
+    ) throws(EvidenceFileError) {
+        guard let problem = kind.problem(with: value) else { return }
+        throw .unexpectedContent(
+            path: InertText.escaped(source), problem: (cluster.map { "cluster \($0): " } ?? "") + problem)
     }
 
     /// The declared total of a listing page (`page_info.total_count`), if any.

@@ -30,11 +30,15 @@ public enum SavedEvidenceWriter {
             to: directory.appendingPathComponent("clusters.json"))
         for cluster in fleet.clusters {
             let id = cluster.id
+            // The fleet may come from a folder someone else wrote: an id or add-on name becomes a path component
+            // only when it has its documented shape.
+            try requirePathComponent(id, .clusterId, directory: directory)
             try save(
                 ClusterViews.detail(cluster, masterURL: masterURL(kubernetesServer, cluster)),
                 to: directory.appendingPathComponent("clusters").appendingPathComponent("\(id).json"))
             for addon in cluster.addons {
                 guard let name = addon["name"]?.stringValue else { continue }
+                try requirePathComponent(name, .addonName, directory: directory)
                 try save(
                     addon,
                     to: directory.appendingPathComponent("addons").appendingPathComponent(id)
@@ -56,6 +60,12 @@ public enum SavedEvidenceWriter {
                 }
                 try save(body, to: folder.appendingPathComponent(entry.file))
             }
+        }
+    }
+
+    static func requirePathComponent(_ value: String, _ kind: Identifier, directory: URL) throws {
+        if let problem = kind.problem(with: value) {
+            throw SavedEvidenceError.unwritable(path: directory.path, reason: problem)
         }
     }
 

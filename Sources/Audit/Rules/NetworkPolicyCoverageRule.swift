@@ -131,7 +131,7 @@ public enum NetworkPolicyCoverageRule {
             finding.remediation = Remediation(
                 kind: .none,
                 steps: uncovered.prefix(20).map { namespace in
-                    "kubectl -n \(namespace) apply -f - <<< '{\"apiVersion\":\"networking.k8s.io/v1\","
+                    "kubectl -n \(ShellWord.quoted(namespace)) apply -f - <<< '{\"apiVersion\":\"networking.k8s.io/v1\","
                         + "\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"default-deny-ingress\"},"
                         + "\"spec\":{\"podSelector\":{},\"policyTypes\":[\"Ingress\"]}}'   # then allow what is needed"
                 })

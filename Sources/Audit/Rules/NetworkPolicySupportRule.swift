@@ -220,7 +220,10 @@ public enum NetworkPolicySupportRule {
 
     // MARK: - Remediation
 
+    /// The steps name the cluster as a shell word quoted for a POSIX shell (``ShellWord``): people paste them.
     public static func remediation(for reason: ReasonCode, clusterId: String) -> Remediation {
+        let cluster = ShellWord.quoted(clusterId)
+        let addonConfigPath = ShellWord.quoted("/clusters/\(clusterId)/components/terway-eniip/config")
         switch reason {
         case .pluginFlannel, .pluginTerwayExclusiveENI:
             return Remediation(
@@ -229,7 +232,7 @@ public enum NetworkPolicySupportRule {
                     "The network plug-in cannot change after creation: create a replacement cluster with Terway "
                         + "(addons [{\"name\":\"terway-eniip\",\"config\":\"{\\\"NetworkPolicy\\\":\\\"true\\\"}\"}] "
                         + "and pod_vswitch_ids), then migrate the workloads.",
-                    "Plan it with `ackguard fix --cluster \(clusterId)`: it prints the CreateCluster body and the "
+                    "Plan it with `ackguard fix --cluster \(cluster)`: it prints the CreateCluster body and the "
                         + "Terraform block; the existing cluster is never deleted.",
                 ])
         case .configMapPolicyDisabled, .addonPolicyDisabled, .policyStateUnknown:
@@ -238,10 +241,10 @@ public enum NetworkPolicySupportRule {
                 steps: [
                     "kubectl -n kube-system patch configmap eni-config --type merge "
                         + "-p '{\"data\":{\"disable_network_policy\":\"false\"}}'",
-                    "aliyun cs POST /clusters/\(clusterId)/components/terway-eniip/config "
+                    "aliyun cs POST \(addonConfigPath) "
                         + "--body '{\"config\":\"{\\\"NetworkPolicy\\\":\\\"true\\\"}\"}'",
                     "kubectl -n kube-system rollout restart daemonset/terway-eniip",
-                    "Or let ackguard do all three safely: `ackguard fix --cluster \(clusterId) --apply`.",
+                    "Or let ackguard do all three safely: `ackguard fix --cluster \(cluster) --apply`.",
                 ])
         case .configMapMissing:
             return Remediation(
