@@ -15,9 +15,9 @@ enum ReportText {
             case "\"": output += "&quot;"
             case "'": output += "&apos;"
             case "\n" where attribute: output += "&#10;"
-            case "\r" where attribute: output += "&#13;"
+            case "\r": output += "&#13;"  // a raw CR would be read back as LF (XML end-of-line handling)
             case "\t" where attribute: output += "&#9;"
-            case "\t", "\n", "\r": output.unicodeScalars.append(scalar)
+            case "\t", "\n": output.unicodeScalars.append(scalar)
             default:
                 if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
                     output += "\u{FFFD}"
@@ -29,7 +29,9 @@ enum ReportText {
         return output
     }
 
-    /// Text for HTML content and quoted attribute values.
+    /// Text for HTML content and quoted attribute values. Markup characters become entities; control characters
+    /// (but newline and tab), C1 controls and the bidirectional overrides become visible escapes (``InertText``), so
+    /// a name cannot reorder or hide what the page shows next to it.
     static func html(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
@@ -40,9 +42,10 @@ enum ReportText {
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
             case "'": output += "&#39;"
+            case "\n", "\t": output.unicodeScalars.append(scalar)
             default:
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" {
-                    output += "\u{FFFD}"
+                if InertText.isActive(scalar) {
+                    output += InertText.escaped(String(scalar))
                 } else {
                     output.unicodeScalars.append(scalar)
                 }

@@ -3,6 +3,10 @@ import Audit
 /// The human table: one row per finding, then a summary line. `verbose` adds each finding's warnings, evidence and
 /// remediation under its row. Colour (ANSI) only when `color` is true: the caller decides (TTY, `NO_COLOR`,
 /// `--color`).
+///
+/// Every value from outside (names, ids, messages, evidence, notes) goes through ``InertText``: a newline, a
+/// carriage return or an escape sequence in a cluster name is shown as `\n`, `\r`, `\u{1b}`, so one finding is one
+/// row and the terminal only displays what it is given, with or without colour.
 public struct TableReportRenderer: ReportRenderer {
     public var color: Bool
     public var verbose: Bool
@@ -30,7 +34,8 @@ public struct TableReportRenderer: ReportRenderer {
             var status = finding.status.rawValue
             if finding.suppression != nil { status += " (suppressed)" }
             var row = [
-                cluster, place, status, finding.reason.rawValue, Self.truncate(finding.message, maxMessageWidth),
+                InertText.escaped(cluster), InertText.escaped(place), status, finding.reason.rawValue,
+                Self.truncate(InertText.escaped(finding.message), maxMessageWidth),
             ]
             if multipleRules { row.insert(Self.shortRule(finding.rule), at: 0) }
             rows.append(row)
@@ -55,7 +60,7 @@ public struct TableReportRenderer: ReportRenderer {
             }
         }
         output += "\n" + summaryLine(report) + "\n"
-        for notice in report.notices { output += "note: \(notice)\n" }
+        for notice in report.notices { output += "note: \(InertText.escaped(notice))\n" }
         return output
     }
 
@@ -76,18 +81,18 @@ public struct TableReportRenderer: ReportRenderer {
         var text = ""
         let indent = "    "
         for warning in finding.warnings {
-            text += indent + "warning \(warning.code.rawValue): \(warning.message)\n"
+            text += indent + "warning \(warning.code.rawValue): \(InertText.escaped(warning.message))\n"
         }
         if let suppression = finding.suppression {
-            text += indent + "suppressed until \(suppression.expires): \(suppression.reason)\n"
+            text += indent + InertText.escaped("suppressed until \(suppression.expires): \(suppression.reason)") + "\n"
         }
         for key in finding.evidence.keys.sorted() {
-            text += indent + "evidence \(key): \(finding.evidence[key]!.serialized())\n"
+            text += indent + InertText.escaped("evidence \(key): \(finding.evidence[key]!.serialized())") + "\n"
         }
         if !finding.remediation.steps.isEmpty {
             text += indent + "remediation (\(finding.remediation.kind.rawValue)):\n"
             for (number, step) in finding.remediation.steps.enumerated() {
-                text += indent + "  \(number + 1). \(step)\n"
+                text += indent + "  \(number + 1). \(InertText.escaped(step))\n"
             }
         }
         return text + "\n"

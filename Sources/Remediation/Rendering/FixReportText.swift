@@ -1,6 +1,9 @@
 import Audit
 
 /// The plan and the apply / rollback results for people (plain text, no colour).
+///
+/// Each line is made inert (``InertText``) before the lines are joined: names, ids, messages and values written come
+/// from the cloud, and a newline or an escape sequence in one of them must not forge a line or reach the terminal.
 public enum FixReportText {
     /// The plan: one block per FAIL / UNKNOWN cluster, then a summary line.
     public static func plan(_ plan: FixPlan) -> String {
@@ -19,7 +22,7 @@ public enum FixReportText {
         lines.append("")
         let actions = ClusterPlan.Action.allCases.map { "\(plan.clusters($0).count) \($0.rawValue)" }
         lines.append("plan: " + actions.joined(separator: ", ") + "; nothing was changed (add --apply to change it)")
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(InertText.escaped).joined(separator: "\n") + "\n"
     }
 
     static func block(_ cluster: ClusterPlan) -> [String] {
@@ -137,7 +140,7 @@ public enum FixReportText {
                     ? "rollback file: \(file)"
                     : "rollback file: \(file) (`ackguard fix --rollback \(file)` restores the prior state)")
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(InertText.escaped).joined(separator: "\n") + "\n"
     }
 
     static func block(_ outcome: ClusterOutcome) -> [String] {

@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 
 #if canImport(Glibc)
@@ -20,12 +21,15 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// One line on stderr, prefixed with the program name.
+    /// One line on stderr, prefixed with the program name. The message is made inert (``InertText``): it often
+    /// names values from outside (a file name, an id an API answered), which must not break the line or reach the
+    /// terminal as control sequences.
     static func error(_ message: String) {
-        writeStderr("ackguard: error: \(message)\n")
+        writeStderr("ackguard: \(InertText.escaped(message))\n")
     }
 
+    /// One note line on stderr, made inert like ``error(_:)``.
     static func note(_ message: String) {
-        writeStderr("ackguard: \(message)\n")
+        writeStderr("ackguard: \(InertText.escaped(message))\n")
     }
 }
