@@ -31,10 +31,11 @@ struct FixApplyTests {
                 #expect(outcome.result == .fixed, "\(outcome.clusterId): \(outcome.error ?? "")")
                 #expect(outcome.after?.status == .pass)
                 #expect(outcome.after?.reason == .configMapPolicyEnabled)
-                // The add-on is written only where its config does not already say "true" (configmap-space-false).
+                // eni-config first, with the rollback proof in the same patch; the add-on is written only where its
+                // config does not already say "true" (configmap-space-false).
                 let addonAlreadyTrue = addons[outcome.clusterId]?["NetworkPolicy"] == "true"
                 let expected =
-                    (addonAlreadyTrue ? [] : ["ModifyClusterAddon"]) + ["PATCH configmaps", "PATCH daemonsets"]
+                    ["PATCH configmaps"] + (addonAlreadyTrue ? [] : ["ModifyClusterAddon"]) + ["PATCH daemonsets"]
                 #expect(outcome.writes.map(\.api) == expected)
                 expectedWrites += expected.count
                 if let addonWrite = outcome.writes.first(where: { $0.api == "ModifyClusterAddon" }) {
@@ -58,11 +59,16 @@ struct FixApplyTests {
             }
             #expect(await log.writes.count == expectedWrites)
 
-            // Only the one key changed in eni-config; only NetworkPolicy in the add-on config.
+            // Only the one key changed in eni-config (and the proof annotation added); only NetworkPolicy in the add-on
+            // config.
             for id in fixable {
                 var expected = try #require(configMaps[id])
                 expected["disable_network_policy"] = "false"
-                #expect(stringData(try await harness.configMap(id)) == expected)
+                let configMap = try await harness.configMap(id)
+                #expect(stringData(configMap) == expected)
+                #expect(
+                    configMap?["metadata"]?["annotations"]?[RollbackProof.annotation]?.stringValue?.hasPrefix("sha256:")
+                        == true)
                 var expectedAddon = try #require(addons[id])
                 expectedAddon["NetworkPolicy"] = "true"
                 #expect(try parsedConfig(await harness.addonConfig(id)) == expectedAddon)
@@ -97,6 +103,10 @@ struct FixApplyTests {
                 #expect(entry.configMap.prior.text == configMaps[entry.clusterId]?["disable_network_policy"])
                 #expect(try parsedConfig(entry.addon.priorConfig) == addons[entry.clusterId])
                 #expect(entry.writes.count == (addons[entry.clusterId]?["NetworkPolicy"] == "true" ? 2 : 3))
+                #expect(entry.digest == RollbackProof.digest(of: entry))
+                let configMap = try await harness.configMap(entry.clusterId)
+                #expect(configMap?["metadata"]?["annotations"]?[RollbackProof.annotation]?.stringValue == entry.digest)
+                #expect(configMap?["metadata"]?["resourceVersion"]?.stringValue == entry.configMap.afterResourceVersion)
             }
             let text = try String(contentsOfFile: path, encoding: .utf8)
             for forbidden in [
@@ -108,7 +118,9 @@ struct FixApplyTests {
             let run = FixRun(
                 mode: .apply, startedAt: "t0", finishedAt: "t1", source: "emulator", plan: plan,
                 outcomes: result.outcomes, rollbackFile: path)
-            #expect(run.exitCode == ExitStatus.clean)
+            // Flannel and other clusters with no in-place fix still fail: exit 1 (issue 15 item 9).
+            #expect(run.exitCode == ExitStatus.failures)
+            #expect(run.remainingFindings.filter { fixable.contains($0.clusterId) }.allSatisfy { $0.status == .pass })
             let document = try JSONValue.parse(FixReportJSON.render(run, toolVersion: "test"))
             #expect(document["writes"]?.arrayValue?.count == expectedWrites)
             #expect(document["summary"]?["results"]?["fixed"] == .number(Double(fixable.count)))
@@ -161,8 +173,13 @@ struct FixApplyTests {
             }
             let outcome = try #require(result.outcomes.first)
             #expect(outcome.result == .fixed)
-            #expect(outcome.writes.map(\.api) == ["ModifyClusterAddon", "PATCH daemonsets"])
-            #expect(await harness.writeCalls()["k8s:PATCH configmaps"] == 1, "only the patch that got 409")
+            // The value is left as the other writer set it; the patch after the 409 carries only the proof.
+            #expect(outcome.writes.map(\.api) == ["PATCH configmaps", "ModifyClusterAddon", "PATCH daemonsets"])
+            #expect(outcome.writes.first?.before == "false")
+            #expect(outcome.writes.first?.after == "false")
+            #expect(await harness.writeCalls()["k8s:PATCH configmaps"] == 2, "the patch that got 409, then the proof")
+            let file = try RollbackFile.load(from: URL(fileURLWithPath: try #require(result.rollbackFile)))
+            #expect(file.clusters.first?.configMap.prior == PriorValue("false"), "re-recorded after the re-read")
         }
     }
 
@@ -181,8 +198,11 @@ struct FixApplyTests {
             #expect(outcome.error == RemediationError.configMapConflict(clusterId: id, attempts: attempts).description)
             #expect(await harness.writeCalls()["k8s:PATCH configmaps"] == attempts)
             #expect(await harness.writeCalls()["k8s:PATCH daemonsets"] == nil, "nothing after the failed step")
-            #expect(result.rollbackFile != nil)
-            #expect(outcome.notes.contains { $0.contains("--rollback") })
+            // eni-config (with the proof) comes first: the add-on was never touched, so nothing is left to restore.
+            #expect(await harness.writeCalls()["ModifyClusterAddon"] == nil)
+            #expect(outcome.notes == ["nothing was written to this cluster"])
+            let file = try RollbackFile.load(from: URL(fileURLWithPath: try #require(result.rollbackFile)))
+            #expect(file.clusters.isEmpty, "the record of a cluster nothing was written to is dropped")
         }
     }
 
@@ -202,7 +222,7 @@ struct FixApplyTests {
             let outcome = try #require(result.outcomes.first)
             #expect(outcome.result == .failed)
             #expect(outcome.error?.contains("rollout restart") == true)
-            #expect(outcome.writes.map(\.api) == ["ModifyClusterAddon", "PATCH configmaps"])
+            #expect(outcome.writes.map(\.api) == ["PATCH configmaps", "ModifyClusterAddon"])
             #expect(stringData(try await harness.configMap(id))["disable_network_policy"] == "false")
             #expect(try parsedConfig(await harness.addonConfig(id))["NetworkPolicy"] == "true")
             #expect(try await harness.daemonSet(id) == priorDaemonSet)
@@ -217,24 +237,28 @@ struct FixApplyTests {
             #expect(entry.configMap.priorResourceVersion == priorConfigMap["metadata"]?["resourceVersion"]?.stringValue)
             #expect(entry.addon.priorConfig == priorAddon)
             #expect(entry.addon.priorNetworkPolicy == PriorValue("false"))
-            #expect(entry.writes.map(\.api) == ["ModifyClusterAddon", "PATCH configmaps"])
+            #expect(entry.writes.map(\.api) == ["PATCH configmaps", "ModifyClusterAddon"])
 
             // The fault clears; the rollback puts everything back.
             await harness.emulator.state.setFaults(FaultConfiguration())
             let outcomes = await RollbackRunner(context: harness.context()).restore(file)
             let restored = try #require(outcomes.first)
             #expect(restored.result == .restored, "\(restored.error ?? "")")
-            #expect(restored.writes.map(\.api) == ["PATCH configmaps", "ModifyClusterAddon", "PATCH daemonsets"])
+            #expect(restored.writes.map(\.api) == ["ModifyClusterAddon", "PATCH configmaps", "PATCH daemonsets"])
             #expect(stringData(try await harness.configMap(id)) == stringData(priorConfigMap))
+            #expect(try await harness.configMap(id)?["metadata"]?["annotations"]?[RollbackProof.annotation] == nil)
             #expect(try parsedConfig(await harness.addonConfig(id)) == (try parsedConfig(priorAddon)))
             #expect(restored.after?.status == .fail)
             #expect(restored.after?.reason == .configMapPolicyDisabled)
             #expect(restored.notes.isEmpty)
 
-            // A second rollback finds nothing to do.
+            // The proof went with the restore: a second rollback of the same file is refused and writes nothing.
+            await harness.emulator.state.resetRequestLog()
             let again = try #require(await RollbackRunner(context: harness.context()).restore(file).first)
-            #expect(again.result == .restored)
+            #expect(again.result == .refused)
+            #expect(again.error?.contains("no \(RollbackProof.annotation) annotation") == true)
             #expect(again.writes.isEmpty)
+            #expect(await harness.writeCalls() == [:])
         }
     }
 
@@ -262,37 +286,11 @@ struct FixApplyTests {
             #expect(result.outcomes.map(\.result) == [.failed, .failed, .notAttempted])
             #expect(result.outcomes[0].writes.isEmpty)
             #expect(result.outcomes[0].notes == ["nothing was written to this cluster"])
-            #expect(result.outcomes[1].writes.map(\.api).last == "PATCH configmaps")
+            #expect(result.outcomes[1].writes.map(\.api).first == "PATCH configmaps")
             #expect(result.outcomes[1].notes.contains { $0.contains("--rollback") && $0.contains(order[1]) })
             let file = try RollbackFile.load(from: URL(fileURLWithPath: try #require(result.rollbackFile)))
             #expect(file.clusters.map(\.clusterId) == [order[1]])
             #expect(stringData(try await harness.configMap(order[2]))["disable_network_policy"] != "false")
-        }
-    }
-
-    @Test("a rollback restores an absent key by removing it")
-    func rollbackRemovesAbsentKey() async throws {
-        try await RemediationHarness.with { harness in
-            let id = try #require(harness.ids(showing: .configMapTrue).first)
-            let cluster = try #require(await harness.emulator.state.cluster(id))
-            let priorAddon = try #require(await harness.addonConfig(id))
-            let entry = RollbackEntry(
-                clusterId: id, clusterName: cluster.name, regionId: cluster.detail["region_id"]!.stringValue!,
-                recordedAt: "2025-01-01T00:00:00Z",
-                addon: .init(name: "terway-eniip", priorConfig: priorAddon, priorNetworkPolicy: PriorValue("false")),
-                configMap: .init(
-                    namespace: "kube-system", name: "eni-config", key: "disable_network_policy", prior: PriorValue(nil),
-                    priorResourceVersion: "1"),
-                daemonSet: .init(namespace: "kube-system", name: "terway-eniip"))
-            let file = RollbackFile(
-                toolVersion: "test", createdAt: "2025-01-01T00:00:00Z", source: "test", clusters: [entry])
-            let before = stringData(try await harness.configMap(id))
-            let outcome = try #require(await RollbackRunner(context: harness.context()).restore(file).first)
-            #expect(outcome.result == .restored, "\(outcome.error ?? "")")
-            var expected = before
-            expected["disable_network_policy"] = nil
-            #expect(stringData(try await harness.configMap(id)) == expected)
-            #expect(outcome.writes.map(\.api) == ["PATCH configmaps", "PATCH daemonsets"])
         }
     }
 

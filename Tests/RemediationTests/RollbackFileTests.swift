@@ -10,6 +10,9 @@ struct RollbackFileTests {
             "ackguard-rollback-\(UUID().uuidString)", isDirectory: true)
     }
 
+    static let c1 = "c" + String(repeating: "1", count: 32)
+    static let c2 = "c" + String(repeating: "2", count: 32)
+
     func entry(_ id: String, prior: String?) -> RollbackEntry {
         RollbackEntry(
             clusterId: id, clusterName: "prod-\(id)", regionId: "cn-hangzhou", recordedAt: "2025-01-01T00:00:00Z",
@@ -31,7 +34,7 @@ struct RollbackFileTests {
             directory: directory, stem: "ackguard-fix-20250101T000000Z", toolVersion: "test",
             createdAt: "2025-01-01T00:00:00Z", source: "http://127.0.0.1:1")
         #expect(await journal.path == nil, "nothing is written before the first record")
-        try await journal.record(entry("c1", prior: "true"), at: "2025-01-01T00:00:01Z")
+        try await journal.record(entry(Self.c1, prior: "true"), at: "2025-01-01T00:00:01Z")
         let path = try #require(await journal.path)
         #expect(path.hasSuffix("/ackguard-fix-20250101T000000Z.json"))
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -39,14 +42,14 @@ struct RollbackFileTests {
         let folder = try FileManager.default.attributesOfItem(atPath: directory.path)
         #expect((folder[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         let write = WriteRecord(
-            clusterId: "c1", regionId: "cn-hangzhou", api: "PATCH configmaps",
+            clusterId: Self.c1, regionId: "cn-hangzhou", api: "PATCH configmaps",
             target: "kube-system/eni-config data.disable_network_policy", before: "true", after: "false",
             resourceVersionBefore: "42", resourceVersionAfter: "43", at: "2025-01-01T00:00:02Z")
         try await journal.append(write)
-        try await journal.record(entry("c2", prior: nil), at: "2025-01-01T00:00:03Z")
+        try await journal.record(entry(Self.c2, prior: nil), at: "2025-01-01T00:00:03Z")
         #expect(await journal.path == path)
         let file = try RollbackFile.load(from: URL(fileURLWithPath: path))
-        #expect(file.clusters.map(\.clusterId) == ["c1", "c2"])
+        #expect(file.clusters.map(\.clusterId) == [Self.c1, Self.c2])
         #expect(file.clusters[0].writes == [write])
         #expect(file.clusters[1].configMap.prior == PriorValue(nil))
         #expect(file.updatedAt == "2025-01-01T00:00:03Z")
@@ -62,7 +65,7 @@ struct RollbackFileTests {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var paths: [String] = []
-        for id in ["c1", "c2"] {
+        for id in [Self.c1, Self.c2] {
             let journal = RollbackJournal(
                 directory: directory, stem: "ackguard-fix-same", toolVersion: "test", createdAt: "t", source: "s")
             try await journal.record(entry(id, prior: "true"), at: "t")
@@ -70,7 +73,7 @@ struct RollbackFileTests {
         }
         #expect(paths[0] != paths[1])
         #expect(paths[1].hasSuffix("ackguard-fix-same-2.json"))
-        #expect(try RollbackFile.load(from: URL(fileURLWithPath: paths[0])).clusters.map(\.clusterId) == ["c1"])
+        #expect(try RollbackFile.load(from: URL(fileURLWithPath: paths[0])).clusters.map(\.clusterId) == [Self.c1])
     }
 
     @Test("a folder that cannot be created fails before anything is written")
@@ -84,7 +87,7 @@ struct RollbackFileTests {
             directory: blocker.appendingPathComponent("rollback"), stem: "x", toolVersion: "t", createdAt: "t",
             source: "s")
         await #expect(throws: RemediationError.self) {
-            try await journal.record(entry("c1", prior: "true"), at: "t")
+            try await journal.record(entry(Self.c1, prior: "true"), at: "t")
         }
         #expect(await journal.path == nil)
     }
@@ -112,7 +115,7 @@ struct RollbackFileTests {
             "\(error)".contains("kind is \"ackguard-fix\"")
         }
         let broken = directory.appendingPathComponent("broken.json")
-        try Data(#"{"schemaVersion":1,"kind":"ackguard-rollback"}"#.utf8).write(to: broken)
+        try Data(#"{"schemaVersion":2,"kind":"ackguard-rollback"}"#.utf8).write(to: broken)
         #expect {
             try RollbackFile.load(from: broken)
         } throws: { error in
@@ -151,5 +154,39 @@ struct RollbackFileTests {
             reason: .policyStateUnknown, message: "m")
         let plan = FixPlan(findings: [unknown], clusters: [])
         #expect(FixRun(mode: .plan, startedAt: "", finishedAt: "", source: "", plan: plan).exitCode == 3)
+
+        // Apply, over what remains (issue 15 item 9): a Flannel FAIL that was not attempted keeps exit 1 although
+        // the one cluster worked on was fixed; an UNKNOWN left gives 3; only PASS/NOT_APPLICABLE gives 0.
+        func finding(_ id: String, _ status: Status, _ reason: ReasonCode) -> Finding {
+            Finding(
+                rule: .networkPolicySupport, clusterId: id, clusterName: id, regionId: "r", status: status,
+                reason: reason, message: "m")
+        }
+        let fixedBefore = finding("fixed", .fail, .configMapPolicyDisabled)
+        var fixed = ClusterOutcome(
+            clusterId: "fixed", clusterName: "fixed", regionId: "r", action: "enable-in-place", result: .fixed,
+            before: fixedBefore, after: finding("fixed", .pass, .configMapPolicyEnabled))
+        func apply(_ findings: [Finding], _ outcomes: [ClusterOutcome], notices: [String] = []) -> Int32 {
+            FixRun(
+                mode: .apply, startedAt: "", finishedAt: "", source: "",
+                plan: FixPlan(findings: findings, clusters: []), outcomes: outcomes, notices: notices
+            ).exitCode
+        }
+        let flannel = finding("flannel", .fail, .pluginFlannel)
+        let unknownLeft = finding("unknown", .unknown, .configMapMissing)
+        let passing = finding("ok", .pass, .configMapPolicyEnabled)
+        let gone = finding("gone", .notApplicable, .clusterDeleted)
+        #expect(apply([fixedBefore, flannel, passing], [fixed]) == 1, "Flannel was not attempted")
+        #expect(apply([fixedBefore, unknownLeft, passing], [fixed]) == 3)
+        #expect(apply([fixedBefore, passing, gone], [fixed]) == 0)
+        #expect(apply([fixedBefore, passing], [fixed], notices: ["region x could not be listed"]) == 3)
+        fixed.result = .stillFailing
+        fixed.after = finding("fixed", .fail, .configMapPolicyDisabled)
+        #expect(apply([fixedBefore, passing], [fixed]) == 1)
+        let refusedRollback = ClusterOutcome(
+            clusterId: "c", clusterName: "n", regionId: "r", action: "rollback", result: .refused)
+        #expect(
+            FixRun(mode: .rollback, startedAt: "", finishedAt: "", source: "", plan: nil, outcomes: [refusedRollback])
+                .exitCode == 2)
     }
 }

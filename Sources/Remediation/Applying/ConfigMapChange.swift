@@ -2,9 +2,10 @@ import Audit
 import KubernetesAPI
 
 /// Changes `data.disable_network_policy` of `kube-system/eni-config` with a JSON merge patch that carries the
-/// `resourceVersion` just read, so the API server answers 409 if anyone changed the ConfigMap in between. On 409 the
-/// ConfigMap is read again, the need re-checked, and the patch retried (a bounded number of times). No other key is
-/// ever in the patch, and the answer is checked: every other key must be byte-identical.
+/// `resourceVersion` just read, so the API server answers 409 if anyone changed the ConfigMap in between (the caller
+/// re-reads, re-checks and retries a bounded number of times). The same patch sets or removes the rollback proof
+/// annotation (``RollbackProof``). No other key is ever in the patch, and the answer is checked: every other key
+/// must be byte-identical.
 struct ConfigMapChange: Sendable {
     static let namespace = "kube-system"
     static let name = "eni-config"
@@ -14,8 +15,9 @@ struct ConfigMapChange: Sendable {
     let context: RemediationContext
     let clusterId: String
     let regionId: String
+    let client: KubernetesClient
 
-    func read(_ client: KubernetesClient) async throws -> JSONValue {
+    func read() async throws -> JSONValue {
         do {
             return try await client.get(Self.path)
         } catch KubernetesError.status(let status) where status.isNotFound {
@@ -25,57 +27,73 @@ struct ConfigMapChange: Sendable {
         }
     }
 
-    /// Sets the key to `desired` (`nil` removes it) unless `isSatisfied` says the current value already does.
-    /// Returns the write, or `nil` when nothing had to be written.
-    func set(
-        _ desired: String?, client: KubernetesClient, startingFrom initial: JSONValue? = nil,
-        isSatisfied: @Sendable (String?) -> Bool
-    ) async throws -> WriteRecord? {
-        var current: JSONValue
-        if let initial { current = initial } else { current = try await read(client) }
-        var conflicts = 0
-        while true {
-            let value = TerwayPolicySwitch.value(inConfigMap: current)
-            if isSatisfied(value) {
-                if conflicts > 0 {
-                    await context.progress(
-                        clusterId, "eni-config already reads \(Self.describe(value)) after re-reading")
-                }
-                return nil
-            }
-            guard let version = current["metadata"]?["resourceVersion"]?.stringValue, !version.isEmpty else {
-                throw RemediationError.stepFailed(
-                    clusterId: clusterId, step: "PATCH \(Self.path)",
-                    detail: "the ConfigMap has no resourceVersion to guard the patch with")
-            }
-            await context.events(
-                .willPatchConfigMap(clusterId: clusterId, attempt: conflicts + 1, resourceVersion: version))
-            let patch: JSONValue = [
-                "metadata": ["resourceVersion": .string(version)],
-                "data": .object([TerwayPolicySwitch.key: desired.map(JSONValue.string) ?? .null]),
-            ]
-            let updated: JSONValue
-            do {
-                updated = try await client.mergePatch(Self.path, patch)
-            } catch KubernetesError.status(let status) where status.isConflict {
-                conflicts += 1
-                guard conflicts <= context.timing.maxConflictRetries else {
-                    throw RemediationError.configMapConflict(clusterId: clusterId, attempts: conflicts)
-                }
-                await context.progress(
-                    clusterId, "eni-config changed since it was read (409 Conflict): re-reading and re-checking")
-                current = try await read(client)
-                continue
-            } catch {
-                throw RemediationError.stepFailed(clusterId: clusterId, step: "PATCH \(Self.path)", detail: "\(error)")
-            }
-            try verify(before: current, after: updated, desired: desired)
-            return WriteRecord(
-                clusterId: clusterId, regionId: regionId, api: "PATCH configmaps", target: Self.target, before: value,
-                after: TerwayPolicySwitch.value(inConfigMap: updated), resourceVersionBefore: version,
-                resourceVersionAfter: updated["metadata"]?["resourceVersion"]?.stringValue, at: context.timestamp(),
-                note: conflicts > 0 ? "\(conflicts) conflict(s) (409) re-read, re-checked and retried" : nil)
+    /// What a patch does to `data.disable_network_policy`.
+    enum ValueChange: Sendable, Equatable {
+        /// Leave the key as it is (only the proof annotation changes).
+        case keep
+        /// Set it (`nil` removes it).
+        case set(String?)
+    }
+
+    enum Patched: Sendable {
+        case applied(WriteRecord, JSONValue)
+        /// 409: the ConfigMap changed since `current` was read; nothing was written.
+        case conflict
+    }
+
+    /// One merge patch of `current`, guarded by its resourceVersion: the key as `change` says and the rollback
+    /// proof annotation set to `proof` (`nil` removes it) — the value and its proof in one write, so neither exists
+    /// on the cluster without the other. The answer is checked: the value and the annotation as asked, every other
+    /// key byte-identical.
+    func patch(_ current: JSONValue, change: ValueChange, proof: String?, attempt: Int) async throws -> Patched {
+        let value = TerwayPolicySwitch.value(inConfigMap: current)
+        guard let version = current["metadata"]?["resourceVersion"]?.stringValue, !version.isEmpty else {
+            throw RemediationError.stepFailed(
+                clusterId: clusterId, step: "PATCH \(Self.path)",
+                detail: "the ConfigMap has no resourceVersion to guard the patch with")
         }
+        await context.events(.willPatchConfigMap(clusterId: clusterId, attempt: attempt, resourceVersion: version))
+        var patch: [String: JSONValue] = [
+            "metadata": [
+                "resourceVersion": .string(version),
+                "annotations": .object([RollbackProof.annotation: proof.map(JSONValue.string) ?? .null]),
+            ]
+        ]
+        let desired: String?
+        switch change {
+        case .keep:
+            desired = value
+        case .set(let new):
+            desired = new
+            patch["data"] = .object([TerwayPolicySwitch.key: new.map(JSONValue.string) ?? .null])
+        }
+        let updated: JSONValue
+        do {
+            updated = try await client.mergePatch(Self.path, .object(patch))
+        } catch KubernetesError.status(let status) where status.isConflict {
+            return .conflict
+        } catch {
+            throw RemediationError.stepFailed(clusterId: clusterId, step: "PATCH \(Self.path)", detail: "\(error)")
+        }
+        try verify(before: current, after: updated, desired: desired)
+        guard Self.proof(in: updated) == proof else {
+            throw RemediationError.stepFailed(
+                clusterId: clusterId, step: "PATCH \(Self.path)",
+                detail: "the answer does not carry the annotation \(RollbackProof.annotation) as patched")
+        }
+        let write = WriteRecord(
+            clusterId: clusterId, regionId: regionId, api: "PATCH configmaps", target: Self.target, before: value,
+            after: TerwayPolicySwitch.value(inConfigMap: updated), resourceVersionBefore: version,
+            resourceVersionAfter: updated["metadata"]?["resourceVersion"]?.stringValue, at: context.timestamp(),
+            note: (proof.map { "annotation \(RollbackProof.annotation) set to \($0)" }
+                ?? "annotation \(RollbackProof.annotation) removed")
+                + (attempt > 1 ? "; \(attempt - 1) conflict(s) (409) re-read, re-checked and retried" : ""))
+        return .applied(write, updated)
+    }
+
+    /// The rollback proof annotation of a ConfigMap object, `nil` when absent.
+    static func proof(in configMap: JSONValue) -> String? {
+        configMap["metadata"]?["annotations"]?[RollbackProof.annotation]?.stringValue
     }
 
     /// The patched ConfigMap holds `desired` and every other key exactly as before.

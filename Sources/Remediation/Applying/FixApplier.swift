@@ -87,10 +87,11 @@ public struct FixApplier: Sendable {
         let id = record.clusterId
         let region = record.regionId
         let addon = AddonConfigChange(context: context, clusterId: id, regionId: region)
-        let configMapChange = ConfigMapChange(context: context, clusterId: id, regionId: region)
         let restart = TerwayRestart(context: context, clusterId: id, regionId: region)
         var outcome = ClusterOutcome(plan: plan, result: .failed)
         var recorded = false
+        // Whether a patch carrying the proof may have reached the cluster (sent and not answered 409).
+        var patchSent = false
         let context = self.context
         do {
             await context.progress(id, "reading the current state")
@@ -99,7 +100,8 @@ public struct FixApplier: Sendable {
                 throw RemediationError.addonBusy(clusterId: id, state: state)
             }
             let written: [WriteRecord] = try await context.withKubernetes(record) { client in
-                let configMap = try await configMapChange.read(client)
+                let configMapChange = ConfigMapChange(context: context, clusterId: id, regionId: region, client: client)
+                var configMap = try await configMapChange.read()
                 _ = try await restart.read(client)
                 // The preconditions again, on what was just read.
                 var fresh = plan.preconditions ?? EnablePreconditions()
@@ -107,27 +109,6 @@ public struct FixApplier: Sendable {
                 if fresh.isLargeFelix && !options.allowLarge {
                     throw RemediationError.largeFelixRefused(clusterId: id, nodes: fresh.nodeCount ?? 0)
                 }
-                let value = TerwayPolicySwitch.value(inConfigMap: configMap)
-                if current.config.networkPolicy == "true"
-                    && TerwayPolicySwitch.policyEnabled(disableNetworkPolicy: value)
-                {
-                    await context.progress(id, "nothing to write: the add-on and eni-config already enable policy")
-                    return []
-                }
-                let entry = RollbackEntry(
-                    clusterId: id, clusterName: record.name, regionId: region, recordedAt: context.timestamp(),
-                    addon: .init(
-                        name: AddonConfigChange.addonName, priorConfig: current.config.text,
-                        priorNetworkPolicy: PriorValue(current.config.networkPolicy)),
-                    configMap: .init(
-                        namespace: ConfigMapChange.namespace, name: ConfigMapChange.name, key: TerwayPolicySwitch.key,
-                        prior: PriorValue(value),
-                        priorResourceVersion: configMap["metadata"]?["resourceVersion"]?.stringValue ?? ""),
-                    daemonSet: .init(namespace: TerwayRestart.namespace, name: TerwayRestart.name))
-                try await journal.record(entry, at: context.timestamp())
-                recorded = true
-                let journalPath = await journal.path ?? "the rollback file"
-                await context.progress(id, "prior state recorded in \(journalPath)")
                 var writes: [WriteRecord] = []
                 func wrote(_ write: WriteRecord) async throws {
                     writes.append(write)
@@ -135,21 +116,77 @@ public struct FixApplier: Sendable {
                     await context.events(.wrote(write))
                     try await journal.append(write)
                 }
-                // (a) The add-on config: what ACK keeps and re-applies.
+                // (1) eni-config, what Terway reads, with the rollback proof in the same patch: recorded first, then
+                // written, so the cluster never holds a change of ackguard's without its proof. A 409 means someone
+                // changed the ConfigMap in between: re-read, re-record, re-check, retry (bounded).
+                var attempt = 1
+                var entry: RollbackEntry
+                while true {
+                    let value = TerwayPolicySwitch.value(inConfigMap: configMap)
+                    let enabled = TerwayPolicySwitch.policyEnabled(disableNetworkPolicy: value)
+                    if current.config.networkPolicy == "true" && enabled {
+                        await context.progress(
+                            id, "nothing to write: the add-on and eni-config already enable policy")
+                        return []
+                    }
+                    entry = RollbackEntry(
+                        clusterId: id, clusterName: record.name, regionId: region, recordedAt: context.timestamp(),
+                        addon: .init(
+                            name: AddonConfigChange.addonName, priorConfig: current.config.text,
+                            priorNetworkPolicy: PriorValue(current.config.networkPolicy)),
+                        configMap: .init(
+                            namespace: ConfigMapChange.namespace, name: ConfigMapChange.name,
+                            key: TerwayPolicySwitch.key, prior: PriorValue(value),
+                            after: PriorValue(enabled ? value : "false"),
+                            priorResourceVersion: configMap["metadata"]?["resourceVersion"]?.stringValue ?? ""),
+                        daemonSet: .init(namespace: TerwayRestart.namespace, name: TerwayRestart.name))
+                    try await journal.record(entry, at: context.timestamp())
+                    recorded = true
+                    if attempt == 1 {
+                        await context.progress(
+                            id, "prior state recorded in \(await journal.path ?? "the rollback file")")
+                    }
+                    patchSent = true
+                    switch try await configMapChange.patch(
+                        configMap, change: enabled ? .keep : .set("false"), proof: entry.digest, attempt: attempt)
+                    {
+                    case .applied(let write, let updated):
+                        try await wrote(write)
+                        try await journal.setAfterResourceVersion(
+                            write.resourceVersionAfter, clusterId: id, at: context.timestamp())
+                        configMap = updated
+                    case .conflict:
+                        patchSent = false
+                        guard attempt <= context.timing.maxConflictRetries else {
+                            throw RemediationError.configMapConflict(clusterId: id, attempts: attempt)
+                        }
+                        attempt += 1
+                        await context.progress(
+                            id, "eni-config changed since it was read (409 Conflict): re-reading and re-checking")
+                        configMap = try await configMapChange.read()
+                        continue
+                    }
+                    break
+                }
+                // (2) The add-on config: what ACK keeps and re-applies.
                 if current.config.networkPolicy != "true" {
                     try await wrote(try await addon.setNetworkPolicy("true", before: current.config))
                 }
-                // (b) eni-config: what Terway reads. Always checked, whatever (a) did to it.
-                if let write = try await configMapChange.set(
-                    "false", client: client, isSatisfied: { TerwayPolicySwitch.policyEnabled(disableNetworkPolicy: $0) }
-                ) {
-                    try await wrote(write)
+                // eni-config must still enable policy and carry the proof, whatever (2) did to it; its version now is
+                // the one a rollback expects.
+                let check = try await configMapChange.read()
+                let value = TerwayPolicySwitch.value(inConfigMap: check)
+                guard TerwayPolicySwitch.policyEnabled(disableNetworkPolicy: value),
+                    ConfigMapChange.proof(in: check) == entry.digest
+                else {
+                    throw RemediationError.configMapNotApplied(
+                        clusterId: id,
+                        found: ConfigMapChange.describe(value) + " (annotation \(RollbackProof.annotation) "
+                            + ConfigMapChange.describe(ConfigMapChange.proof(in: check)) + ")")
                 }
-                let check = TerwayPolicySwitch.value(inConfigMap: try await configMapChange.read(client))
-                guard TerwayPolicySwitch.policyEnabled(disableNetworkPolicy: check) else {
-                    throw RemediationError.configMapNotApplied(clusterId: id, found: ConfigMapChange.describe(check))
-                }
-                // (c) Terway reads the switch only when it starts.
+                try await journal.setAfterResourceVersion(
+                    check["metadata"]?["resourceVersion"]?.stringValue, clusterId: id, at: context.timestamp())
+                // (3) Terway reads the switch only when it starts.
                 let (write, generation) = try await restart.restart(client)
                 try await wrote(write)
                 try await restart.waitForRollout(client, generation: generation)
@@ -176,6 +213,10 @@ public struct FixApplier: Sendable {
         } catch {
             outcome.result = .failed
             outcome.error = "\(error)"
+        }
+        if recorded && outcome.writes.isEmpty && !patchSent {
+            // Nothing of ackguard's reached the cluster: no record to restore (and none that a rollback would refuse).
+            try? await journal.forget(clusterId: id, at: context.timestamp())
         }
         if outcome.result == .failed {
             if outcome.writes.isEmpty {

@@ -21,6 +21,8 @@ public enum RemediationError: Error, Sendable, Hashable, CustomStringConvertible
     case rollbackFileUnwritable(path: String, detail: String)
     case rollbackFileUnreadable(path: String, detail: String)
     case rollbackFileInvalid(path: String, detail: String)
+    /// The rollback file does not prove a change ackguard made on this cluster as it now stands; nothing is written.
+    case rollbackRefused(clusterId: String, detail: String)
 
     public var description: String {
         switch self {
@@ -68,6 +70,9 @@ public enum RemediationError: Error, Sendable, Hashable, CustomStringConvertible
             return "rollback file \(path) cannot be read: \(detail)"
         case .rollbackFileInvalid(let path, let detail):
             return "rollback file \(path) is not valid: \(detail)"
+        case .rollbackRefused(let cluster, let detail):
+            return "cluster \(cluster): rollback refused, nothing was changed: \(detail); run `ackguard fix` for "
+                + "another state"
         }
     }
 }

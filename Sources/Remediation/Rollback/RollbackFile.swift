@@ -3,7 +3,11 @@ import Foundation
 /// A rollback file: the state of every cluster before `ackguard fix --apply` first wrote to it. JSON, mode 0600,
 /// replaced atomically at each change; it never holds a secret or a kubeconfig.
 public struct RollbackFile: Sendable, Hashable, Codable {
-    public static let currentSchemaVersion = 1
+    /// 2: entries carry the after-values and the digest that proves them (files of version 1 cannot be verified).
+    public static let currentSchemaVersion = 2
+    /// A rollback file of one run holds a few records per cluster; anything near this is not one ackguard wrote.
+    public static let maximumSize = 4 << 20
+    public static let maximumClusters = 10_000
     public static let kindName = "ackguard-rollback"
 
     public var schemaVersion: Int
@@ -33,30 +37,73 @@ public struct RollbackFile: Sendable, Hashable, Codable {
         return Array(try encoder.encode(self)) + [0x0A]
     }
 
-    /// Reads and checks a rollback file.
+    /// Reads and checks a rollback file: a regular file of bounded size, JSON of the expected kind and version, and
+    /// every entry in the shape ackguard writes, with a digest that matches its record (``RollbackProof``).
     public static func load(from url: URL) throws(RemediationError) -> RollbackFile {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .rollbackFileUnreadable(path: url.path, detail: error.localizedDescription)
-        }
+        let path = url.path
+        let data = try read(path)
         let file: RollbackFile
         do {
             file = try JSONDecoder().decode(RollbackFile.self, from: data)
         } catch let error as DecodingError {
-            throw .rollbackFileInvalid(path: url.path, detail: describe(error))
+            throw .rollbackFileInvalid(path: path, detail: describe(error))
         } catch {
-            throw .rollbackFileInvalid(path: url.path, detail: "\(error)")
+            throw .rollbackFileInvalid(path: path, detail: "\(error)")
         }
         guard file.kind == kindName else {
-            throw .rollbackFileInvalid(path: url.path, detail: "kind is \"\(file.kind)\", not \"\(kindName)\"")
+            throw .rollbackFileInvalid(
+                path: path, detail: "kind is \(RollbackProof.quoted(file.kind)), not \"\(kindName)\"")
         }
         guard file.schemaVersion == currentSchemaVersion else {
             throw .rollbackFileInvalid(
-                path: url.path, detail: "schemaVersion \(file.schemaVersion) is not supported (expected 1)")
+                path: path,
+                detail: "schemaVersion \(file.schemaVersion) is not supported (expected \(currentSchemaVersion); "
+                    + "files written before rollback proofs cannot be verified)")
+        }
+        guard file.clusters.count <= maximumClusters else {
+            throw .rollbackFileInvalid(path: path, detail: "more than \(maximumClusters) clusters")
+        }
+        var seen: Set<String> = []
+        for (index, entry) in file.clusters.enumerated() {
+            if let problem = RollbackProof.problem(in: entry) {
+                throw .rollbackFileInvalid(path: path, detail: "clusters[\(index)]: \(problem)")
+            }
+            guard seen.insert(entry.clusterId).inserted else {
+                throw .rollbackFileInvalid(
+                    path: path, detail: "clusters[\(index)]: cluster \(entry.clusterId) is recorded twice")
+            }
         }
         return file
+    }
+
+    /// The bytes of a regular file no larger than ``maximumSize`` (a FIFO, a device or a folder is refused before
+    /// it is read).
+    static func read(_ path: String) throws(RemediationError) -> Data {
+        let attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw .rollbackFileUnreadable(path: path, detail: error.localizedDescription)
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw .rollbackFileUnreadable(path: path, detail: "not a regular file")
+        }
+        if let size = (attributes[.size] as? NSNumber)?.intValue, size > maximumSize {
+            throw .rollbackFileInvalid(path: path, detail: "larger than \(maximumSize >> 20) MiB")
+        }
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            let data = try handle.read(upToCount: maximumSize + 1) ?? Data()
+            guard data.count <= maximumSize else {
+                throw RemediationError.rollbackFileInvalid(path: path, detail: "larger than \(maximumSize >> 20) MiB")
+            }
+            return data
+        } catch let error as RemediationError {
+            throw error
+        } catch {
+            throw .rollbackFileUnreadable(path: path, detail: error.localizedDescription)
+        }
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -38,6 +38,25 @@ public actor RollbackJournal {
         try save()
     }
 
+    /// Drops a cluster's record when nothing was written to it after all (the file is kept, possibly empty).
+    public func forget(clusterId: String, at timestamp: String) throws(RemediationError) {
+        guard file.clusters.contains(where: { $0.clusterId == clusterId }) else { return }
+        file.clusters.removeAll { $0.clusterId == clusterId }
+        file.updatedAt = timestamp
+        try save()
+    }
+
+    /// Records the ConfigMap's resourceVersion after ackguard's last write to it (outside the digest, see
+    /// ``RollbackProof``).
+    public func setAfterResourceVersion(_ version: String?, clusterId: String, at timestamp: String)
+        throws(RemediationError)
+    {
+        guard let index = file.clusters.firstIndex(where: { $0.clusterId == clusterId }) else { return }
+        file.clusters[index].configMap.afterResourceVersion = version
+        file.updatedAt = timestamp
+        try save()
+    }
+
     private func save() throws(RemediationError) {
         let target: URL
         do {

@@ -21,10 +21,13 @@ struct FixCommand: AsyncParsableCommand {
             file (mode 0600) before the first write; --rollback FILE restores it.
             Flannel and exclusive-ENI clusters are never changed in place: their plan is a replacement cluster \
             (CreateCluster body and Terraform); --apply --create-replacement submits it. No cluster is ever deleted.
-            Exit codes: plan as audit (1 with a FAIL, 3 with only UNKNOWNs); --apply and --rollback: 0 when every \
-            cluster worked on passes (is restored), 1 when one fails or still fails, 2 for input errors and \
-            refusals (no terminal and no --yes; over 100 Felix nodes without --allow-large; placeholder pod \
-            vSwitches).
+            Exit codes: plan as audit (1 with a FAIL, 3 with only UNKNOWNs). --apply: 1 when a cluster worked on \
+            fails or still fails; 2 for input errors and refusals (no terminal and no --yes; over 100 Felix nodes \
+            without --allow-large; placeholder pod vSwitches); otherwise as audit over what remains: 1 while any \
+            FAIL remains (also clusters not attempted, such as Flannel ones with a migration plan), 3 while an \
+            UNKNOWN remains, 0 only when every cluster passes or is not applicable. --rollback: 0 restored, 1 not \
+            restored, 2 when the file does not prove ackguard's own change on the cluster as it stands (nothing is \
+            written).
             """
     )
 
@@ -166,8 +169,8 @@ struct FixCommand: AsyncParsableCommand {
         guard apply else {
             run.finishedAt = Timestamp.rfc3339(Date())
             if format == .json { Terminal.writeStdout(FixReportJSON.render(run, toolVersion: ACKGuard.version)) }
-            // As `audit`: a region that could not be listed makes a clean plan incomplete.
-            return run.exitCode == ExitStatus.clean && !notices.isEmpty ? ExitStatus.incomplete : run.exitCode
+            // As `audit`: a region that could not be listed makes a clean plan incomplete (FixRun.exitCode).
+            return run.exitCode
         }
         let inPlace = plan.clusters(.enableInPlace).filter { $0.refusal == nil }.count
         let replacements =
@@ -223,10 +226,17 @@ struct FixCommand: AsyncParsableCommand {
         guard unknown.isEmpty else {
             throw inputError("\(path) records no cluster \(unknown.joined(separator: ", "))")
         }
-        let selected = file.clusters.filter { clusterIds.isEmpty || clusterIds.contains($0.clusterId) }
+        // Every selected cluster is checked against the file before anything is written (or asked).
+        let runner = RollbackRunner(context: context)
+        let verified: [RollbackRunner.VerifiedEntry]
+        do {
+            verified = try await runner.verify(file, only: clusterIds.isEmpty ? nil : Set(clusterIds))
+        } catch {
+            throw inputError("\(error)")
+        }
         if format == .table {
             var lines = ["ackguard fix: rollback from \(path) (recorded \(file.createdAt))"]
-            for entry in selected {
+            for entry in verified.map(\.entry) {
                 lines.append(
                     "== \(entry.clusterName) (\(entry.clusterId), \(entry.regionId)): eni-config "
                         + "disable_network_policy back to \(entry.configMap.prior), add-on NetworkPolicy back to "
@@ -234,14 +244,13 @@ struct FixCommand: AsyncParsableCommand {
             }
             Terminal.writeStdout(lines.joined(separator: "\n") + "\n")
         }
-        if !selected.isEmpty && !yes {
-            guard Self.confirm("Restore \(selected.count) cluster(s) to the recorded state?") else {
+        if !verified.isEmpty && !yes {
+            guard Self.confirm("Restore \(verified.count) cluster(s) to the recorded state?") else {
                 Terminal.note("nothing was changed")
                 return ExitStatus.inputError
             }
         }
-        let outcomes = await RollbackRunner(context: context).restore(
-            file, only: clusterIds.isEmpty ? nil : Set(clusterIds))
+        let outcomes = await runner.restore(verified)
         let run = FixRun(
             mode: .rollback, startedAt: Timestamp.rfc3339(started), finishedAt: Timestamp.rfc3339(Date()),
             source: context.sourceLocation, plan: nil, outcomes: outcomes, rollbackFile: path)
