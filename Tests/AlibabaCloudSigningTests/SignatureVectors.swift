@@ -21,9 +21,6 @@ struct SignatureVectorFile: Decodable, Sendable {
     /// The copy kept beside the tests (always present in a checkout).
     static let bundledPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Resources/signature-vectors.json").path
-    /// The shared specification's file (`shared/` sits beside the checkout, locally and in CI).
-    static let sharedPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../shared/spec/signature-vectors.json").standardizedFileURL.path
 
     static func load(_ path: String = bundledPath) throws -> SignatureVectorFile {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
