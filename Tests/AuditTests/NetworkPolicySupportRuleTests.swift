@@ -79,11 +79,42 @@ struct NetworkPolicySupportRuleTests {
         #expect(mixed.reason == .addonPolicyEnabled)
     }
 
-    @Test("the add-on API saying terway-eniip is not installed beats meta_data")
-    func addonAPINotFoundBeatsMetaData() {
+    @Test("the add-on API saying terway-eniip is not installed conflicts with meta_data: identified, layer 2 absent")
+    func addonAPINotFoundConflictsWithMetaData() {
         var evidence = ClusterEvidence(record: Build.record(addons: [Build.eniip("true")]))
         evidence.addonInstances["terway-eniip"] = .notFound(source: "api", detail: "AddonNotFound")
-        #expect(evaluate(evidence).reason == .pluginUnknown)
+        let finding = evaluate(evidence)
+        // meta_data's NetworkPolicy "true" does not stand in for the live answer: nothing says whether policy is on.
+        #expect(finding.status == .unknown)
+        #expect(finding.reason == .policyStateUnknown)
+        #expect(finding.warnings.map(\.code) == [.addonAPIConflict])
+
+        // eni-config, read because meta_data names terway-eniip, decides.
+        evidence.eniConfig = Build.configMap("false")
+        let decided = evaluate(evidence)
+        #expect(decided.status == .pass)
+        #expect(decided.reason == .configMapPolicyEnabled)
+        #expect(decided.warnings.map(\.code) == [.addonAPIConflict])
+        evidence.eniConfig = Build.configMap("true")
+        #expect(evaluate(evidence).reason == .configMapPolicyDisabled)
+    }
+
+    @Test("a plug-in only the add-on API denies is still identified (parameters.Network flannel)")
+    func addonAPINotFoundDoesNotHideFlannel() {
+        var evidence = ClusterEvidence(record: Build.record(addons: [], network: "flannel"))
+        evidence.addonInstances["flannel"] = .notFound(source: "api", detail: "AddonNotFound")
+        let finding = evaluate(evidence)
+        #expect(finding.reason == .pluginFlannel)
+        #expect(finding.warnings.map(\.code) == [.addonAPIConflict])
+    }
+
+    @Test("plugin-unknown only when no source names a plug-in, whatever the add-on API says")
+    func pluginUnknownOnlyWithoutAnyName() {
+        var evidence = ClusterEvidence(record: Build.record(addons: []))
+        evidence.addonInstances["terway-eniip"] = .notFound(source: "api", detail: "AddonNotFound")
+        let finding = evaluate(evidence)
+        #expect(finding.reason == .pluginUnknown)
+        #expect(finding.warnings.isEmpty)
     }
 
     @Test("row 7: eni-config disabling policy fails, whatever the add-on says")

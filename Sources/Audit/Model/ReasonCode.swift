@@ -27,6 +27,7 @@ public enum ReasonCode: String, Sendable, Codable, CaseIterable {
 /// Warning codes of RULE.md. Warnings never change a status, except under `--strict`.
 public enum WarningCode: String, Sendable, Codable, CaseIterable {
     case addonConfigDrift = "addon-config-drift"
+    case addonAPIConflict = "addon-api-conflict"
     case configMapNotVerified = "configmap-not-verified"
     case configMapUnreadable = "configmap-unreadable"
     case exclusiveENINodes = "exclusive-eni-nodes"

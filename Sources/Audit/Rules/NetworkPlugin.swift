@@ -39,6 +39,8 @@ struct PluginIdentification: Sendable {
     var mentions: [Mention] = []
     /// Add-on names the add-on API said are not installed.
     var absentAddons: [String: String] = [:]
+    /// Add-ons the add-on API said are not installed although another source names them (`addon-api-conflict`).
+    var conflicts: [String] = []
     var plugin: NetworkPlugin?
 
     init(evidence: ClusterEvidence) {
@@ -76,13 +78,12 @@ struct PluginIdentification: Sendable {
                 break
             }
         }
-        // The add-on API is live; meta_data and parameters are creation-time copies: an add-on the API says is not
-        // installed does not count, whatever the copies say.
-        let absent = Set(absentAddons.keys.map(NetworkPlugin.canonicalAddonName))
-        let effective = mentions.filter { mention in
-            mention.fromAddonAPI || !absent.contains(NetworkPlugin.canonicalAddonName(mention.name))
-        }
-        let plugins = Set(effective.map(\.plugin))
+        // A network plug-in cannot be removed or changed after creation: when the add-on API says one that another
+        // source names is not installed, the sources conflict (an add-on API answer, not an absence); the plug-in
+        // stays identified and the finding says so.
+        let named = Set(mentions.filter { !$0.fromAddonAPI }.map { NetworkPlugin.canonicalAddonName($0.name) })
+        conflicts = absentAddons.keys.filter { named.contains(NetworkPlugin.canonicalAddonName($0)) }.sorted()
+        let plugins = Set(mentions.map(\.plugin))
         if plugins.contains(.flannel) {
             plugin = .flannel
         } else if plugins.contains(.terwayShared) {
@@ -92,6 +93,11 @@ struct PluginIdentification: Sendable {
         } else {
             plugin = nil
         }
+    }
+
+    /// Whether any source names Terway in shared-ENI mode (the clusters whose `eni-config` is read).
+    var namesTerwaySharedENI: Bool {
+        mentions.contains { $0.plugin == .terwayShared }
     }
 
     static func isTrue(_ value: JSONValue) -> Bool {
@@ -111,6 +117,7 @@ struct PluginIdentification: Sendable {
             object["notInstalled"] = .array(
                 absentAddons.keys.sorted().map { ["name": .string($0), "source": .string(absentAddons[$0]!)] })
         }
+        if !conflicts.isEmpty { object["conflicts"] = .array(conflicts.map(JSONValue.string)) }
         return .object(object)
     }
 }

@@ -42,6 +42,14 @@ public enum NetworkPolicySupportRule {
         // Rows 4–6: the plug-in.
         let identification = PluginIdentification(evidence: evidence)
         finding.evidence["plugin"] = identification.evidence
+        for name in identification.conflicts {
+            finding.warnings.append(
+                FindingWarning(
+                    code: .addonAPIConflict,
+                    message: "the add-on API says \(name) is not installed, but the cluster record names it: a network "
+                        + "plug-in cannot be removed, so the sources conflict (layer 2 is taken as absent)",
+                    details: ["addon": .string(name), "source": .string(identification.absentAddons[name] ?? "")]))
+        }
         guard let plugin = identification.plugin else {
             var message = "no network plug-in can be identified from meta_data, parameters or the add-on API"
             if let problem = record.metaDataProblem { message += " (meta_data: \(problem))" }
@@ -70,7 +78,7 @@ public enum NetworkPolicySupportRule {
         finding.evidence["configMap"] = configMap.evidence
         let nodes = NodeReading(evidence.nodes, record: record)
         finding.evidence["nodes"] = nodes.evidence
-        finding.warnings = warnings(configMap: configMap, nodes: nodes, evidence: evidence)
+        finding.warnings += warnings(configMap: configMap, nodes: nodes, evidence: evidence)
 
         if configMap.missing {
             return decide(
@@ -141,7 +149,11 @@ public enum NetworkPolicySupportRule {
         case .failed(let source, let error):
             let problem = "the add-on API failed (\(error))"
             return (nil, problem, ["source": .string(source), "error": .string(error)])
-        case .notFound, .notCollected:
+        case .notFound(let source, let detail):
+            // A live answer that the add-on is not there: its creation-time copy in meta_data does not stand in.
+            let problem = "the add-on API answered that terway-eniip is not installed (\(detail))"
+            return (nil, problem, ["source": .string(source), "notFound": .string(detail)])
+        case .notCollected:
             let entry = evidence.record.metaData?["Addons"]?.arrayValue?.first {
                 $0["name"]?.stringValue?.lowercased() == "terway-eniip"
             }
