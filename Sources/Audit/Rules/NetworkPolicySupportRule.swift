@@ -193,6 +193,13 @@ public enum NetworkPolicySupportRule {
                     message: "kube-system/eni-config could not be read: \(error)",
                     details: ["source": .string(source), "error": .string(error)]))
         }
+        if let problem = configMap.unreadableValue, case .read(_, let source) = evidence.eniConfig {
+            warnings.append(
+                FindingWarning(
+                    code: .configMapUnreadable,
+                    message: "kube-system/eni-config could not be read: \(problem.message)",
+                    details: ["source": .string(source), "error": .string(problem.message), "value": problem.value]))
+        }
         if !nodes.exclusiveENINodes.isEmpty {
             let names = nodes.exclusiveENINodes
             let shown = names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : "")
@@ -277,21 +284,39 @@ struct ConfigMapReading {
     var value: String?
     var policyEnabled: Bool?
     var datapath: TerwayDatapath?
+    /// The ConfigMap was read but `disable_network_policy` is not a string: layer 3 is unreadable (RULE.md).
+    var unreadableValue: (value: JSONValue, message: String)?
     var evidence: JSONValue
     var absenceExplanation: String
 
     init(_ layer: Layer<JSONValue>) {
         switch layer {
         case .read(let configMap, let source):
+            datapath = TerwayDatapath.of(configMap: configMap)
+            let resourceVersion = configMap["metadata"]?["resourceVersion"] ?? .null
+            if case .notAString(let raw) = TerwayPolicySwitch.setting(inConfigMap: configMap) {
+                let shown = raw.serialized()
+                let brief = shown.count > 80 ? String(shown.prefix(77)) + "…" : shown
+                let message =
+                    "disable_network_policy is \(TerwayPolicySwitch.describeKind(raw)) (\(brief)), not a string: "
+                    + "Terway reads only string values, so the switch cannot be read"
+                unreadableValue = (raw, message)
+                evidence = [
+                    "source": .string(source), "state": "unreadable", "error": .string(message),
+                    "disable_network_policy": raw, "keyPresent": true,
+                    "datapath": datapath.map { .string($0.rawValue) } ?? .null, "resourceVersion": resourceVersion,
+                ]
+                absenceExplanation = "kube-system/eni-config's " + message
+                return
+            }
             value = TerwayPolicySwitch.value(inConfigMap: configMap)
             policyEnabled = TerwayPolicySwitch.policyEnabled(disableNetworkPolicy: value)
-            datapath = TerwayDatapath.of(configMap: configMap)
             evidence = [
                 "source": .string(source), "state": "read",
                 "disable_network_policy": value.map(JSONValue.string) ?? .null,
                 "keyPresent": .bool(value != nil), "policyEnabled": .bool(policyEnabled!),
                 "datapath": datapath.map { .string($0.rawValue) } ?? .null,
-                "resourceVersion": configMap["metadata"]?["resourceVersion"] ?? .null,
+                "resourceVersion": resourceVersion,
             ]
             absenceExplanation = ""
         case .notFound(let source, let detail):

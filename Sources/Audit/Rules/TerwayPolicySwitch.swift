@@ -11,10 +11,41 @@ public enum TerwayPolicySwitch {
     }
 
     /// The value of `disable_network_policy` in a ConfigMap object, as text; `nil` when the key is absent.
-    /// ConfigMap data values are strings; a non-string scalar (hand-written YAML) is taken as its text.
+    /// For showing and patching a ConfigMap read live, whose data values the API server guarantees to be strings;
+    /// the audit decides with `setting(inConfigMap:)`, which never turns a non-string into text.
     public static func value(inConfigMap configMap: JSONValue) -> String? {
         guard let raw = configMap["data"]?[key], !raw.isNull else { return nil }
         return raw.scalarText ?? raw.serialized()
+    }
+
+    /// What a ConfigMap says about the switch, as Terway would read it.
+    public enum Setting: Sendable, Equatable {
+        /// The key is absent (policy enabled).
+        case absent
+        /// The key holds this string.
+        case value(String)
+        /// The key holds a number, boolean, null, array or object: not Terway's input (RULE.md layer 3), so the
+        /// layer cannot be read. Never coerced: YAML `false` and JSON `0.0` say nothing about what Terway does.
+        case notAString(JSONValue)
+    }
+
+    /// The switch in a ConfigMap object (`data.disable_network_policy`).
+    public static func setting(inConfigMap configMap: JSONValue) -> Setting {
+        guard let raw = configMap["data"]?[key] else { return .absent }
+        if case .string(let text) = raw { return .value(text) }
+        return .notAString(raw)
+    }
+
+    /// `a JSON boolean`, `a JSON number`, …: how a non-string value is named in messages.
+    static func describeKind(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
     }
 }
 

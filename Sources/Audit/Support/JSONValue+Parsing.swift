@@ -17,27 +17,41 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension JSONValue {
-    /// Parses one JSON document from UTF-8 bytes.
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+    /// Parses one JSON document from UTF-8 bytes within `limits`.
+    public static func parse(_ bytes: [UInt8], limits: ParseLimits = .default) throws(JSONSyntaxError) -> JSONValue {
+        if bytes.count > limits.maximumInputSize {
+            throw JSONSyntaxError(
+                line: 1, column: 1,
+                problem: "the document is larger than \(ParseLimits.describeSize(limits.maximumInputSize)) (limit "
+                    + "maximumInputSize)")
+        }
+        var parser = JSONParser(bytes: bytes, limits: limits)
         return try parser.parseDocument()
     }
 
+    /// Parses one JSON document from UTF-8 bytes, with the default limits but another nesting depth.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int) throws(JSONSyntaxError) -> JSONValue {
+        var limits = ParseLimits.default
+        limits.maximumDepth = maxDepth
+        return try parse(bytes, limits: limits)
+    }
+
     /// Parses one JSON document from text.
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        try parse(Array(text.utf8))
+    public static func parse(_ text: String, limits: ParseLimits = .default) throws(JSONSyntaxError) -> JSONValue {
+        try parse(Array(text.utf8), limits: limits)
     }
 }
 
 private struct JSONParser {
     let bytes: [UInt8]
-    let maxDepth: Int
+    let limits: ParseLimits
     var index = 0
     var depth = 0
+    var nodes = 0
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: [UInt8], limits: ParseLimits) {
         self.bytes = bytes
-        self.maxDepth = maxDepth
+        self.limits = limits
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }  // UTF-8 byte order mark
     }
 
@@ -87,6 +101,10 @@ private struct JSONParser {
 
     mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
         guard index < bytes.count else { throw error("unexpected end of file, expected a value") }
+        nodes += 1
+        if nodes > limits.maximumNodes {
+            throw error("the document has more than \(limits.maximumNodes) values (limit maximumNodes)")
+        }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -110,7 +128,9 @@ private struct JSONParser {
 
     mutating func enter() throws(JSONSyntaxError) {
         depth += 1
-        if depth > maxDepth { throw error("nesting deeper than \(maxDepth) levels") }
+        if depth > limits.maximumDepth {
+            throw error("nesting deeper than \(limits.maximumDepth) levels (limit maximumDepth)")
+        }
     }
 
     mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
@@ -196,6 +216,11 @@ private struct JSONParser {
                 try flush(index)
                 index += 1
                 return String(scalars)
+            }
+            if index - start > limits.maximumStringLength {
+                throw error(
+                    "a string longer than \(ParseLimits.describeSize(limits.maximumStringLength)) (limit "
+                        + "maximumStringLength)", at: start)
             }
             if byte < 0x20 { throw error("control character in string (escape it)") }
             if byte == UInt8(ascii: "\\") {
@@ -285,6 +310,8 @@ private struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number", at: start) }
+        // A number beyond Double's range would become infinity, which no JSON output can carry.
+        guard value.isFinite else { throw error("number out of range", at: start) }
         return .number(value)
     }
 }

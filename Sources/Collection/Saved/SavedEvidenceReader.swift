@@ -5,16 +5,23 @@ import Foundation
 ///
 /// Layout: `clusters.json`, `clusters/<id>.json`, `addons/<id>/<name>.json`,
 /// `kubernetes/<id>/{eni-config,nodes,namespaces,networkpolicies,pods}.json`; each also as `.yaml`/`.yml`.
-/// Unknown files are ignored; a missing optional file means that layer was not collected; a file that does not
-/// parse is an error naming the file and the position.
+/// Unknown files are ignored; only a path that does not exist at all means that layer was not collected. A file
+/// or folder of the layout that exists but cannot be read (a dangling or looping link, a folder where a file
+/// belongs, a FIFO or device, no permission, beyond `ParseLimits`) and a file that does not parse are errors
+/// naming the file, never a silent skip: a skipped ConfigMap lets the add-on config decide, possibly PASS.
+///
+/// One cluster described twice differently in the listing is an error naming both places: which description won
+/// would decide the verdict. Identical repeats are kept, as `collect` saves every pass over a re-listed region.
 public struct SavedEvidenceReader: Sendable {
     public static let kubernetesFiles = ["eni-config", "nodes", "namespaces", "networkpolicies", "pods"]
     static let extensions = ["json", "yaml", "yml"]
 
     public let directory: String
+    public let limits: ParseLimits
 
-    public init(directory: String) {
+    public init(directory: String, limits: ParseLimits = .default) {
         self.directory = directory
+        self.limits = limits
     }
 
     public func read() throws(EvidenceFileError) -> [ClusterEvidence] {
@@ -27,8 +34,7 @@ public struct SavedEvidenceReader: Sendable {
 
     /// The documents of every cluster, in listing order.
     public func readDocuments() throws(EvidenceFileError) -> [ClusterDocuments] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard try EvidenceFile.kind(of: directory, displayPath: directory) == .directory else {
             throw .missingDirectory(path: directory)
         }
         var byId: [String: ClusterDocuments] = [:]
@@ -42,9 +48,9 @@ public struct SavedEvidenceReader: Sendable {
             byId[id]!.descriptions.append((object, source))
         }
         if let listing = try load("clusters") {
-            for object in try EvidenceDecoding.clusterObjects(inListing: listing.value, source: listing.display) {
-                add(object, source: listing.path)
-            }
+            let objects = try EvidenceDecoding.clusterObjects(inListing: listing.value, source: listing.display)
+            try Self.checkDuplicates(objects, listing: listing.value, display: listing.display)
+            for object in objects { add(object, source: listing.path) }
         }
         for name in try entries(in: "clusters") {
             guard let stem = Self.stem(name), let detail = try load("clusters/\(stem)") else { continue }
@@ -54,10 +60,22 @@ public struct SavedEvidenceReader: Sendable {
             guard case .object(var members) = detail.value else {
                 throw .unexpectedContent(path: detail.display, problem: "expected a cluster object")
             }
-            if members["cluster_id"]?.stringValue == nil { members["cluster_id"] = .string(stem) }
+            switch members["cluster_id"] {
+            case nil, .null?:
+                members["cluster_id"] = .string(stem)
+            case .string(let id)? where id == stem:
+                break
+            case let other?:
+                throw .unexpectedContent(
+                    path: detail.display,
+                    problem:
+                        "its cluster_id \(Self.shown(other)) differs from its file name (\(Self.shown(.string(stem))))"
+                )
+            }
             add(.object(members), source: detail.path)
         }
-        if order.isEmpty && !hasFile("clusters") {
+        let listingExists = try hasFile("clusters")
+        if order.isEmpty && !listingExists {
             throw .noClusterListing(directory: directory)
         }
         for id in order {
@@ -66,6 +84,8 @@ public struct SavedEvidenceReader: Sendable {
                 byId[id]!.addons[stem] = document.value
                 byId[id]!.fileNames[ClusterDocuments.addonPath(clusterId: id, name: stem)] = document.path
             }
+            _ = try folderExists("kubernetes")
+            _ = try folderExists("kubernetes/\(id)")
             for file in Self.kubernetesFiles {
                 guard let document = try load("kubernetes/\(id)/\(file)") else { continue }
                 byId[id]!.kubernetes[file] = document.value
@@ -73,6 +93,63 @@ public struct SavedEvidenceReader: Sendable {
             }
         }
         return order.map { byId[$0]! }
+    }
+
+    // MARK: - Duplicates
+
+    /// Refuses a listing that describes one cluster twice, differently, naming both places.
+    static func checkDuplicates(_ objects: [JSONValue], listing: JSONValue, display: String)
+        throws(EvidenceFileError)
+    {
+        let places = listingPlaces(listing)
+        var first: [String: Int] = [:]
+        for (index, object) in objects.enumerated() {
+            guard let id = object["cluster_id"]?.stringValue else { continue }
+            guard let earlier = first[id] else {
+                first[id] = index
+                continue
+            }
+            if objects[earlier] == object { continue }
+            let here = index < places.count ? places[index] : "entry \(index + 1)"
+            let there = earlier < places.count ? places[earlier] : "entry \(earlier + 1)"
+            throw .unexpectedContent(
+                path: display,
+                problem: "cluster id \(shown(.string(id))) appears twice, described differently (\(there) and \(here))")
+        }
+    }
+
+    /// Where each cluster of a listing is (`page 2 item 1`, or `item 3` in a bare array), in the order
+    /// `EvidenceDecoding.clusterObjects(inListing:source:)` returns them.
+    static func listingPlaces(_ listing: JSONValue) -> [String] {
+        func page(_ value: JSONValue, _ name: String) -> [String] {
+            let items = value["clusters"]?.arrayValue ?? []
+            return items.indices.map { "\(name) item \($0 + 1)" }
+        }
+        switch listing {
+        case .object:
+            if listing["clusters"] != nil { return page(listing, "page 1") }
+            return ["item 1"]
+        case .array(let items):
+            var places: [String] = []
+            var pageNumber = 0
+            for (index, item) in items.enumerated() {
+                if item["clusters"] != nil {
+                    pageNumber += 1
+                    places += page(item, "page \(pageNumber)")
+                } else {
+                    places.append("item \(index + 1)")
+                }
+            }
+            return places
+        default:
+            return []
+        }
+    }
+
+    /// An identifier for a message: JSON-quoted, so control characters are escaped.
+    static func shown(_ value: JSONValue) -> String {
+        let text = value.serialized()
+        return text.count > 80 ? String(text.prefix(77)) + "…" : text
     }
 
     // MARK: - Files
@@ -83,25 +160,40 @@ public struct SavedEvidenceReader: Sendable {
         for ext in Self.extensions {
             let relative = "\(stem).\(ext)"
             let full = (directory as NSString).appendingPathComponent(relative)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return (try EvidenceFile.load(path: full, displayPath: full), relative, full)
+            switch try EvidenceFile.kind(of: full, displayPath: full) {
+            case .absent: continue
+            case .directory: throw .unreadable(path: full, reason: "a folder, not a file")
+            case .file: return (try EvidenceFile.load(path: full, displayPath: full, limits: limits), relative, full)
             }
         }
         return nil
     }
 
-    func hasFile(_ stem: String) -> Bool {
-        Self.extensions.contains { FileManager.default.fileExists(atPath: "\(directory)/\(stem).\($0)") }
+    func hasFile(_ stem: String) throws(EvidenceFileError) -> Bool {
+        for ext in Self.extensions {
+            let full = (directory as NSString).appendingPathComponent("\(stem).\(ext)")
+            if try EvidenceFile.kind(of: full, displayPath: full) != .absent { return true }
+        }
+        return false
+    }
+
+    /// Whether an optional folder of the layout exists; something else at its place is an error.
+    func folderExists(_ relative: String) throws(EvidenceFileError) -> Bool {
+        let full = (directory as NSString).appendingPathComponent(relative)
+        switch try EvidenceFile.kind(of: full, displayPath: full) {
+        case .absent: return false
+        case .directory: return true
+        case .file: throw .unreadable(path: full, reason: "a file, not a folder")
+        }
     }
 
     /// The file names in a sub-folder, sorted; empty when it does not exist.
     func entries(in relative: String) throws(EvidenceFileError) -> [String] {
-        let full = (directory as NSString).appendingPathComponent(relative)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return []
+        if relative.contains("/") {
+            _ = try folderExists(String(relative[..<relative.firstIndex(of: "/")!]))
         }
+        guard try folderExists(relative) else { return [] }
+        let full = (directory as NSString).appendingPathComponent(relative)
         do {
             return try FileManager.default.contentsOfDirectory(atPath: full).sorted()
         } catch {
