@@ -238,11 +238,13 @@ public struct FixPlanner: Sendable {
         let current = preconditions.configMapValue.map { "\"\($0)\"" } ?? "(absent)"
         let version = preconditions.configMapResourceVersion ?? "?"
         return [
+            "merge-patch kube-system/eni-config data.disable_network_policy \(current) → \"false\" (left as it is "
+                + "when it already enables policy) and annotation \(RollbackProof.annotation) (the digest of the "
+                + "rollback record, the proof a rollback needs), guarded by the resourceVersion read just before (now "
+                + "\(version)); no other key is touched; on 409 re-read, re-record, re-check, retry up to "
+                + "\(context.timing.maxConflictRetries) times",
             "ModifyClusterAddon terway-eniip config {\"NetworkPolicy\":\"true\"} (config now: \(config)); wait for "
                 + "DescribeClusterAddonsUpgradeStatus to report Success",
-            "merge-patch kube-system/eni-config data.disable_network_policy \(current) → \"false\", guarded by the "
-                + "resourceVersion read just before (now \(version)); no other key is touched; on 409 re-read, "
-                + "re-check, retry up to \(context.timing.maxConflictRetries) times",
             "rollout-restart DaemonSet kube-system/terway-eniip (pod-template annotation "
                 + "kubectl.kubernetes.io/restartedAt) and wait until it is rolled out (timeout "
                 + "\(context.timing.rolloutTimeout.wholeSeconds) s)",

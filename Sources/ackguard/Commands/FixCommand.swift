@@ -15,10 +15,12 @@ struct FixCommand: AsyncParsableCommand {
         discussion: """
             Audits (live, --endpoint or --demo), then prints a plan for every failing cluster. Nothing changes \
             without --apply.
-            Terway shared-ENI clusters with policy off or unknown are fixed in place: ModifyClusterAddon \
-            terway-eniip {"NetworkPolicy":"true"}, eni-config disable_network_policy "false" (guarded by its \
-            resourceVersion), a terway-eniip rollout restart, then a re-audit. Their prior state goes to a rollback \
-            file (mode 0600) before the first write; --rollback FILE restores it.
+            Terway shared-ENI clusters with policy off or unknown are fixed in place: eni-config \
+            disable_network_policy "false" (guarded by its resourceVersion) with the rollback proof annotation \
+            ackguard/rollback-digest, ModifyClusterAddon terway-eniip {"NetworkPolicy":"true"}, a terway-eniip \
+            rollout restart, then a re-audit. Their prior state goes to a rollback file (mode 0600) before the first \
+            write; --rollback FILE restores it only when the file's digest, the annotation, the values ackguard left \
+            and the ConfigMap's resourceVersion all match.
             Flannel and exclusive-ENI clusters are never changed in place: their plan is a replacement cluster \
             (CreateCluster body and Terraform); --apply --create-replacement submits it. No cluster is ever deleted.
             Exit codes: plan as audit (1 with a FAIL, 3 with only UNKNOWNs). --apply: 1 when a cluster worked on \
