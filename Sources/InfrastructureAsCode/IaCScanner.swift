@@ -13,10 +13,13 @@ public enum IaCScanner {
     ///   - variableFiles: `.tfvars` / `.tfvars.json` files applied to every root module after the automatic ones
     ///     (as `terraform -var-file`); `.tfvars` files named in `paths` are applied the same way.
     ///   - variables: values applied last (as `terraform -var NAME=VALUE`).
+    ///   - limits: the bounds of every reader (file size, nesting, values, string length, YAML aliases); Terraform
+    ///     evaluation has its own budget (`EvaluationBudget`).
     public static func scan(
-        paths: [String], variableFiles: [String] = [], variables: [String: String] = [:]
+        paths: [String], variableFiles: [String] = [], variables: [String: String] = [:],
+        limits: ParseLimits = .default
     ) -> IaCScanResult {
-        let workspace = IaCWorkspace()
+        let workspace = IaCWorkspace(limits: limits)
         var discovery = Discovery()
         for path in paths { discovery.discover(path, workspace: workspace) }
 
@@ -46,15 +49,7 @@ public enum IaCScanner {
         _ discovery: Discovery, variableFiles: [String], variables: [String: String], workspace: IaCWorkspace,
         clusters: inout [PlannedCluster], addonResources: inout [PlannedAddonResource]
     ) {
-        var called: Set<String> = []
-        for folder in discovery.folders {
-            guard let module = workspace.module(at: folder) else { continue }
-            for call in module.moduleCalls {
-                if let source = call.source, TerraformModule.isLocalSource(source) {
-                    called.insert(FilePath.join(folder, source))
-                }
-            }
-        }
+        let roots = rootFolders(discovery.folders, workspace: workspace)
         var fileValues: [String: [String: IaCValue]] = [:]
         func values(of file: String) -> [String: IaCValue] {
             if let cached = fileValues[file] { return cached }
@@ -62,7 +57,7 @@ public enum IaCScanner {
             fileValues[file] = read
             return read
         }
-        for folder in discovery.folders where !called.contains(folder) {
+        for folder in discovery.folders where roots.contains(folder) {
             guard let module = workspace.module(at: folder) else { continue }
             var inputs: [String: IaCValue] = [:]
             for file in module.automaticVariableFiles + variableFiles {
@@ -84,6 +79,46 @@ public enum IaCScanner {
         }
     }
 
+    /// The folders evaluated as root modules: those no other scanned folder calls as a local module. Folders that
+    /// call each other in a cycle (`source = "./"`, `"../"`, the same folder by another spelling or a symbolic link,
+    /// A → B → A) and that nothing outside the cycle calls are reached through their first folder, so everything
+    /// they declare is still checked once; the cycle itself is reported where the evaluation meets it.
+    static func rootFolders(_ folders: [String], workspace: IaCWorkspace) -> Set<String> {
+        let real = folders.map(IaCWorkspace.realPath)
+        let index = Dictionary(real.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var calls: [Set<Int>] = Array(repeating: [], count: folders.count)
+        for (position, folder) in folders.enumerated() {
+            guard let module = workspace.module(at: folder) else { continue }
+            for call in module.moduleCalls {
+                guard let source = call.source, TerraformModule.isLocalSource(source),
+                    let target = index[IaCWorkspace.realPath(FilePath.join(folder, source))]
+                else { continue }
+                calls[position].insert(target)
+            }
+        }
+        func reachable(from start: Int) -> Set<Int> {
+            var seen: Set<Int> = [start]
+            var stack = [start]
+            while let next = stack.popLast() {
+                for target in calls[next] where seen.insert(target).inserted { stack.append(target) }
+            }
+            return seen
+        }
+        let reach = folders.indices.map(reachable(from:))
+        var roots: Set<String> = []
+        var covered: Set<Int> = []
+        for position in folders.indices where !covered.contains(position) {
+            // The folders in a cycle with this one (itself included), and whether anything else calls into them.
+            let cycle = Set(reach[position].filter { reach[$0].contains(position) })
+            let calledFromOutside = folders.indices.contains { caller in
+                !cycle.contains(caller) && !calls[caller].isDisjoint(with: cycle)
+            }
+            covered.formUnion(cycle)
+            if !calledFromOutside, let first = cycle.min() { roots.insert(folders[first]) }
+        }
+        return roots
+    }
+
     // MARK: - Plans and templates
 
     private static func scanDocument(
@@ -96,7 +131,7 @@ public enum IaCScanner {
         let root: SourceNode?
         if path.hasSuffix(".json") {
             do {
-                root = try SourceJSONParser.parse(Array(text.utf8))
+                root = try SourceJSONParser.parse(Array(text.utf8), limits: workspace.limits)
             } catch {
                 if explicit || hinted {
                     workspace.diagnose(
@@ -106,7 +141,7 @@ public enum IaCScanner {
             }
         } else {
             do {
-                root = try SourceYAMLReader.parse(text)
+                root = try SourceYAMLReader.parse(text, limits: workspace.limits)
             } catch {
                 if explicit || hinted {
                     workspace.diagnose(

@@ -165,9 +165,8 @@ import Testing
         let folder = try TemporaryFolder()
         try folder.write("bomb.yaml", text)
         let result = IaCScanner.scan(paths: [folder.path])
-        #expect(
-            result.diagnostics.map(\.message) == [
-                "the YAML document expands to more than 1000000 nodes (aliases); not read"
-            ])
+        #expect(result.diagnostics.count == 1)
+        #expect(result.diagnostics.first?.message.contains("limit maximumAliasExpansions") == true)
+        #expect((result.diagnostics.first?.line ?? 0) > 0, "the refusal names the line and column")
     }
 }

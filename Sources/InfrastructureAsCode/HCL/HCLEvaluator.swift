@@ -22,8 +22,29 @@ struct HCLEvaluator {
     var readFile: (String) -> IaCValue
     /// Names bound by `for` expressions.
     var scope: [String: IaCValue] = [:]
+    /// The evaluation budget of the scan (`nil`: unbounded, for constants the parser already bounded).
+    var budget: EvaluationBudget?
+
+    init(
+        resolveReference: @escaping (String, [HCLResolvedStep]) -> (value: IaCValue, consumed: Int)?,
+        readFile: @escaping (String) -> IaCValue, budget: EvaluationBudget? = nil
+    ) {
+        self.resolveReference = resolveReference
+        self.readFile = readFile
+        self.budget = budget
+    }
 
     func evaluate(_ expression: HCLExpression) -> IaCValue {
+        guard let budget else { return evaluateExpression(expression) }
+        if let stopped = budget.spend() { return stopped }
+        let value = evaluateExpression(expression)
+        if case .string(let text) = value, let stopped = budget.admit(stringOfLength: text.utf8.count) {
+            return stopped
+        }
+        return value
+    }
+
+    private func evaluateExpression(_ expression: HCLExpression) -> IaCValue {
         switch expression {
         case .literal(let value, _):
             return value
@@ -65,7 +86,17 @@ struct HCLEvaluator {
                 default: return .invalid("\(name)(): the argument before '...' is not a list")
                 }
             }
-            return HCLFunctions.call(name, arguments, readFile: readFile)
+            let result = HCLFunctions.call(
+                name, arguments, readFile: readFile,
+                maximumSize: budget?.maximumValueSize ?? EvaluationBudget.defaultMaximumValueSize)
+            // A function that refused to build a too-large value (rather than passing on an unknown argument)
+            // stopped evaluation here: the local around it is named in a note.
+            if let budget, case .unknown(let unknown) = result, unknown.reason.hasSuffix("(limit maximumValueSize)"),
+                arguments.allSatisfy(\.isKnown)
+            {
+                budget.unclaimedStop = unknown.reason
+            }
+            return result
         case .tuple(let items, _):
             return .list(items.map(evaluate))
         case .object(let items, _):
@@ -132,6 +163,7 @@ struct HCLEvaluator {
         } else {
             return .invalid("'\(root)' is not a known name")
         }
+        if let budget, let stopped = budget.admit(start) { return stopped }
         return resolved.dropFirst(consumed).reduce(start) { Self.apply($1, to: $0) }
     }
 
@@ -177,6 +209,7 @@ struct HCLEvaluator {
                 case .list, .object: return .invalid("a list or object cannot be interpolated into a string")
                 default: text += value.stringValue ?? ""
                 }
+                if let budget, let stopped = budget.admit(stringOfLength: text.utf8.count) { return stopped }
             case .directive(let keyword, let position):
                 return .unknown(
                     "the template directive %{\(keyword)} at line \(position.line), column \(position.column) is not "

@@ -4,7 +4,12 @@ import Foundation
 /// The Terraform functions ackguard evaluates when their arguments are known; any other function gives an unknown
 /// value naming it.
 enum HCLFunctions {
-    static func call(_ name: String, _ arguments: [IaCValue], readFile: (String) -> IaCValue) -> IaCValue {
+    /// - Parameter maximumSize: the largest string a function may build (UTF-8 bytes), checked before building
+    ///   where the result can grow faster than the arguments (`replace`).
+    static func call(
+        _ name: String, _ arguments: [IaCValue], readFile: (String) -> IaCValue,
+        maximumSize: Int = EvaluationBudget.defaultMaximumValueSize
+    ) -> IaCValue {
         switch name {
         case "try": return tryFunction(arguments)
         case "can":
@@ -27,7 +32,7 @@ enum HCLFunctions {
         for argument in arguments {
             if let unknown = argument.firstUnknown { return .unknown(unknown) }
         }
-        return primitive(name, arguments, readFile: readFile)
+        return primitive(name, arguments, readFile: readFile, maximumSize: maximumSize)
     }
 
     private static func tryFunction(_ arguments: [IaCValue]) -> IaCValue {
@@ -123,7 +128,9 @@ enum HCLFunctions {
     }
 
     /// Functions of fully known arguments.
-    private static func primitive(_ name: String, _ arguments: [IaCValue], readFile: (String) -> IaCValue) -> IaCValue {
+    private static func primitive(
+        _ name: String, _ arguments: [IaCValue], readFile: (String) -> IaCValue, maximumSize: Int
+    ) -> IaCValue {
         func string(_ index: Int) -> String? {
             index < arguments.count ? arguments[index].stringValue : nil
         }
@@ -198,7 +205,14 @@ enum HCLFunctions {
             if search.count > 1, search.hasPrefix("/"), search.hasSuffix("/") {
                 return .unknown("replace() with a regular expression is not evaluated by ackguard")
             }
-            return .string(search.isEmpty ? text : text.components(separatedBy: search).joined(separator: replacement))
+            if search.isEmpty { return .string(text) }
+            let pieces = text.components(separatedBy: search)
+            let size = text.utf8.count + (pieces.count - 1) * (replacement.utf8.count - search.utf8.count)
+            guard size <= maximumSize else {
+                return .unknown(
+                    "replace() would build a string longer than \(maximumSize) bytes (limit maximumValueSize)")
+            }
+            return .string(pieces.joined(separator: replacement))
         case "format":
             return format(arguments)
         case "file":

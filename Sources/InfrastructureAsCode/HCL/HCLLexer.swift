@@ -1,3 +1,5 @@
+import Audit
+
 /// Splits HCL native syntax into tokens with positions. Comments (`#`, `//`, `/* */`) are dropped; newlines are
 /// tokens because they end attributes. Quoted strings and heredocs become templates whose interpolations carry
 /// their own tokens.
@@ -21,9 +23,50 @@ struct HCLLexer {
         self.columnShift = columnShift
     }
 
-    static func tokenize(_ text: String) throws(HCLSyntaxError) -> [HCLToken] {
+    /// The tokens of a file, within `limits`: its size before lexing; then the number of tokens (`maximumNodes`) and
+    /// the length of each literal piece of a string (`maximumStringLength`).
+    static func tokenize(_ text: String, limits: ParseLimits = .default) throws(HCLSyntaxError) -> [HCLToken] {
+        if text.utf8.count > limits.maximumInputSize {
+            throw HCLSyntaxError(
+                position: .start,
+                message: "the file is larger than \(ParseLimits.describeSize(limits.maximumInputSize)) (limit "
+                    + "maximumInputSize)")
+        }
         var lexer = HCLLexer(text)
-        return try lexer.tokens(insideInterpolation: false, opening: .start).tokens
+        let tokens = try lexer.tokens(insideInterpolation: false, opening: .start).tokens
+        var count = 0
+        try check(tokens, limits: limits, count: &count)
+        return tokens
+    }
+
+    private static func check(_ tokens: [HCLToken], limits: ParseLimits, count: inout Int) throws(HCLSyntaxError) {
+        for token in tokens {
+            count += 1
+            if count > limits.maximumNodes {
+                throw HCLSyntaxError(
+                    position: token.position,
+                    message: "the file has more than \(limits.maximumNodes) tokens (limit maximumNodes)")
+            }
+            switch token.kind {
+            case .quoted(let parts), .heredoc(let parts):
+                for part in parts {
+                    switch part {
+                    case .literal(let text):
+                        if text.utf8.count > limits.maximumStringLength {
+                            throw HCLSyntaxError(
+                                position: token.position,
+                                message: "a string longer than "
+                                    + "\(ParseLimits.describeSize(limits.maximumStringLength)) (limit "
+                                    + "maximumStringLength)")
+                        }
+                    case .interpolation(let inner, _, _, _), .directive(let inner, _, _, _):
+                        try check(inner, limits: limits, count: &count)
+                    }
+                }
+            default:
+                break
+            }
+        }
     }
 
     // MARK: - Cursor

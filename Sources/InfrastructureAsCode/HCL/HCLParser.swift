@@ -1,3 +1,5 @@
+import Audit
+
 /// Parses HCL native syntax (the Terraform language's files) into bodies, blocks, attributes and expressions.
 ///
 /// Newlines end attributes; inside parentheses, brackets and function calls they are ignored; inside object
@@ -11,14 +13,20 @@ struct HCLParser {
     private var depth = 0
     static let maximumDepth = 64
 
-    private init(tokens: [HCLToken], newlineSensitive: Bool) {
+    /// The nesting allowed here: the smaller of `maximumDepth` and `ParseLimits.maximumDepth` (each HCL level costs
+    /// several stack frames, so HCL keeps its own, smaller cap).
+    private var depthLimit = Self.maximumDepth
+
+    private init(tokens: [HCLToken], newlineSensitive: Bool, limits: ParseLimits = .default) {
         self.tokens = tokens
         self.newlineSensitive = [newlineSensitive]
+        depthLimit = min(Self.maximumDepth, limits.maximumDepth)
     }
 
-    /// A whole file.
-    static func parseFile(_ text: String) throws(HCLSyntaxError) -> HCLBody {
-        var parser = HCLParser(tokens: try HCLLexer.tokenize(text), newlineSensitive: true)
+    /// A whole file, within `limits`.
+    static func parseFile(_ text: String, limits: ParseLimits = .default) throws(HCLSyntaxError) -> HCLBody {
+        var parser = HCLParser(
+            tokens: try HCLLexer.tokenize(text, limits: limits), newlineSensitive: true, limits: limits)
         return try parser.body(opening: nil)
     }
 
@@ -89,9 +97,9 @@ struct HCLParser {
 
     private mutating func enter() throws(HCLSyntaxError) {
         depth += 1
-        if depth > Self.maximumDepth {
+        if depth > depthLimit {
             depth -= 1
-            throw error("blocks or expressions nest deeper than \(Self.maximumDepth) levels")
+            throw error("blocks or expressions nest deeper than \(depthLimit) levels (limit maximumDepth)")
         }
     }
 
@@ -467,6 +475,9 @@ struct HCLParser {
             case .interpolation(let inner, let position, let stripBefore, let stripAfter):
                 if stripBefore { Self.stripTrailingWhitespace(&parts) }
                 var parser = HCLParser(tokens: inner, newlineSensitive: false)
+                // An interpolation nests inside the expression around it: the same stack, the same cap.
+                parser.depth = depth
+                parser.depthLimit = depthLimit
                 guard !(parser.current.kind == .endOfFile) else {
                     throw HCLSyntaxError(position: position, message: "an empty interpolation '${}'")
                 }

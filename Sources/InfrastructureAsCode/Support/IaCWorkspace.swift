@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 
 /// The state of one scan: what was read, what failed, what to tell the user, and the parsed Terraform folders.
@@ -8,8 +9,15 @@ final class IaCWorkspace {
     var filesScanned: [String] = []
     private var modules: [String: TerraformModule?] = [:]
 
-    /// Files larger than this are refused (a plan of a very large estate is still far below it).
-    static let maximumFileSize = 256 * 1024 * 1024
+    /// The bounds of every reader in this scan (file size, nesting, values, string length, YAML aliases).
+    let limits: ParseLimits
+    /// The bounds of Terraform evaluation in this scan.
+    let budget: EvaluationBudget
+
+    init(limits: ParseLimits = .default, budget: EvaluationBudget = EvaluationBudget()) {
+        self.limits = limits
+        self.budget = budget
+    }
 
     func diagnose(_ file: String, _ position: SourcePosition?, _ message: String) {
         diagnostics.append(
@@ -24,18 +32,16 @@ final class IaCWorkspace {
         if !filesScanned.contains(file) { filesScanned.append(file) }
     }
 
-    /// The text of a file, or `nil` with a diagnostic.
+    /// The text of a regular file within `limits.maximumInputSize`, or `nil` with a diagnostic.
     func readText(_ path: String) -> String? {
-        let manager = FileManager.default
-        if let size = (try? manager.attributesOfItem(atPath: path))?[.size] as? Int, size > Self.maximumFileSize {
-            diagnose(path, nil, "the file is larger than \(Self.maximumFileSize / 1024 / 1024) MiB")
+        let bytes: [UInt8]
+        switch BoundedFile.read(path, limits: limits) {
+        case .success(let read): bytes = read
+        case .failure(let problem):
+            diagnose(path, nil, problem.message)
             return nil
         }
-        guard let data = manager.contents(atPath: path) else {
-            diagnose(path, nil, "cannot read the file")
-            return nil
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             diagnose(path, nil, "the file is not UTF-8 text")
             return nil
         }
@@ -51,9 +57,15 @@ final class IaCWorkspace {
         FileManager.default.fileExists(atPath: path)
     }
 
-    /// The path with symbolic links resolved (to recognise a folder reached twice).
+    /// The absolute path with symbolic links resolved (to recognise a folder reached twice, or by another spelling);
+    /// the absolute lexical path when it cannot be resolved (a link loop, a missing folder).
     static func realPath(_ path: String) -> String {
-        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return FilePath.normalize(absolute)
     }
 
     /// The entries of a folder, sorted; hidden entries left out.
@@ -79,7 +91,7 @@ final class IaCWorkspace {
             guard let text = readText(path) else { continue }
             markScanned(path)
             do {
-                module.add(try HCLParser.parseFile(text), file: path)
+                module.add(try HCLParser.parseFile(text, limits: limits), file: path)
             } catch {
                 diagnose(path, error.position, error.message)
             }

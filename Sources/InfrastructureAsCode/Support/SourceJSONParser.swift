@@ -3,8 +3,8 @@ import Audit
 /// Reads a JSON document into `SourceNode`s with positions. The document is first checked with
 /// `JSONValue.parse`, whose errors carry the line and column; strings and numbers are decoded by it too.
 enum SourceJSONParser {
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> SourceNode {
-        _ = try JSONValue.parse(bytes)
+    static func parse(_ bytes: [UInt8], limits: ParseLimits = .default) throws(JSONSyntaxError) -> SourceNode {
+        _ = try JSONValue.parse(bytes, limits: limits)
         var reader = Reader(bytes: bytes)
         return try reader.document()
     }

@@ -1,3 +1,4 @@
+import Audit
 import Yams
 
 /// Reads a YAML document into `SourceNode`s with the positions libyaml reports (1-based, columns in scalars).
@@ -8,7 +9,13 @@ enum SourceYAMLReader {
         var message: String
     }
 
-    static func parse(_ text: String) throws(Failure) -> SourceNode? {
+    static func parse(_ text: String, limits: ParseLimits = .default) throws(Failure) -> SourceNode? {
+        if text.utf8.count > limits.maximumInputSize {
+            throw Failure(
+                line: 0, column: 0,
+                message: "the file is larger than \(ParseLimits.describeSize(limits.maximumInputSize)) (limit "
+                    + "maximumInputSize)")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -18,17 +25,13 @@ enum SourceYAMLReader {
             throw Failure(line: 0, column: 0, message: "\(error)")
         }
         guard let root else { return nil }
-        var budget = maximumNodes
-        guard let converted = convert(root, budget: &budget) else {
-            throw Failure(
-                line: 0, column: 0,
-                message: "the YAML document expands to more than \(maximumNodes) nodes (aliases); not read")
+        var budget = ParseBudget(limits: limits)
+        do {
+            return try convert(root, budget: &budget)
+        } catch {
+            throw Failure(line: error.line, column: error.column, message: error.problem + "; not read")
         }
-        return converted
     }
-
-    /// Aliases share nodes, so a small document can stand for an enormous tree; reading stops beyond this.
-    static let maximumNodes = 1_000_000
 
     static func failure(from error: YamlError) -> Failure {
         switch error {
@@ -53,40 +56,45 @@ enum SourceYAMLReader {
         "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value", "tag:yaml.org,2002:binary", "!", "",
     ]
 
-    /// The node as a `SourceNode`, or `nil` when the budget of nodes runs out.
-    static func convert(_ node: Node, budget: inout Int) -> SourceNode? {
-        budget -= 1
-        if budget < 0 { return nil }
+    /// The node as a `SourceNode`, counting nodes, nesting and alias expansions against the limits (aliases share
+    /// nodes, so a small document can stand for an enormous tree).
+    static func convert(_ node: Node, budget: inout ParseBudget) throws(ParseLimitExceeded) -> SourceNode {
         let position = node.mark.map { SourcePosition(line: $0.line, column: $0.column) } ?? .start
         let plain: SourceNode.Value
         let tag = node.tag.description
         switch node {
         case .scalar(let scalar):
+            try budget.enter(.scalar, line: position.line, column: position.column)
+            try budget.check(stringOfLength: scalar.string.utf8.count, line: position.line, column: position.column)
             switch tag {
             case "tag:yaml.org,2002:null": plain = .null
             case "tag:yaml.org,2002:bool": plain = node.bool.map { .bool($0) } ?? .string(scalar.string)
             case "tag:yaml.org,2002:int": plain = node.int.map { .number(Double($0)) } ?? .string(scalar.string)
-            case "tag:yaml.org,2002:float": plain = node.float.map { .number($0) } ?? .string(scalar.string)
+            case "tag:yaml.org,2002:float":
+                plain = node.float.flatMap { $0.isFinite ? .number($0) : nil } ?? .string(scalar.string)
             default: plain = .string(scalar.string)
             }
         case .mapping(let mapping):
+            try budget.enter(.mapping, line: position.line, column: position.column)
+            defer { budget.leave() }
             var members: [SourceNode.Member] = []
             for pair in mapping {
                 let keyPosition = pair.key.mark.map { SourcePosition(line: $0.line, column: $0.column) } ?? position
-                guard let value = convert(pair.value, budget: &budget) else { return nil }
+                let value = try convert(pair.value, budget: &budget)
                 members.append(
                     SourceNode.Member(
-                        key: pair.key.scalar?.string ?? "\(pair.key)", keyPosition: keyPosition, value: value))
+                        key: pair.key.scalar?.string ?? "(a key that is not text)", keyPosition: keyPosition,
+                        value: value))
             }
             plain = .object(members)
         case .sequence(let sequence):
+            try budget.enter(.sequence, line: position.line, column: position.column)
+            defer { budget.leave() }
             var items: [SourceNode] = []
-            for item in sequence {
-                guard let converted = convert(item, budget: &budget) else { return nil }
-                items.append(converted)
-            }
+            for item in sequence { items.append(try convert(item, budget: &budget)) }
             plain = .array(items)
         case .alias(let alias):
+            try budget.enter(.scalar, line: position.line, column: position.column)
             plain = .string(alias.anchor.rawValue)
         }
         let result = SourceNode(value: plain, position: position)

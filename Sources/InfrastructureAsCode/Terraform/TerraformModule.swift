@@ -11,6 +11,8 @@ struct TerraformModule: Sendable {
     struct Declaration: Sendable {
         var expression: HCLExpression
         var file: String
+        /// Where the name is declared (`l1 = …`), for notes.
+        var position: SourcePosition = .start
     }
 
     struct Resource: Sendable {
@@ -63,7 +65,8 @@ struct TerraformModule: Sendable {
                     type: block.body.attribute("type")?.expression, file: file, position: block.position)
             case "locals":
                 for attribute in block.body.attributes {
-                    locals[attribute.name] = Declaration(expression: attribute.expression, file: file)
+                    locals[attribute.name] = Declaration(
+                        expression: attribute.expression, file: file, position: attribute.position)
                 }
             case "resource" where block.labels.count == 2:
                 resources.append(Resource(type: block.labels[0], name: block.labels[1], block: block, file: file))

@@ -51,10 +51,15 @@ final class TerraformModuleInstance {
     var evaluator: HCLEvaluator {
         HCLEvaluator(
             resolveReference: { [unowned self] root, steps in self.resolve(root, steps) },
-            readFile: { [unowned self] path in self.readFile(path) })
+            readFile: { [unowned self] path in self.readFile(path) }, budget: workspace.budget)
     }
 
-    func evaluate(_ expression: HCLExpression) -> IaCValue { evaluator.evaluate(expression) }
+    /// Evaluates within the scan's budget: the outermost evaluation gets a fresh allowance (`EvaluationBudget`).
+    func evaluate(_ expression: HCLExpression) -> IaCValue {
+        workspace.budget.begin()
+        defer { workspace.budget.end() }
+        return evaluator.evaluate(expression)
+    }
 
     // MARK: - Names
 
@@ -122,8 +127,11 @@ final class TerraformModuleInstance {
                 value = TerraformVariableFile.convert(input, to: declaration.type)
             } else if let defaultValue = declaration.defaultValue {
                 let constant = HCLEvaluator(
-                    resolveReference: { _, _ in nil }, readFile: { _ in .invalid("file() in a variable default") })
+                    resolveReference: { _, _ in nil }, readFile: { _ in .invalid("file() in a variable default") },
+                    budget: workspace.budget)
+                workspace.budget.begin()
                 value = TerraformVariableFile.convert(constant.evaluate(defaultValue), to: declaration.type)
+                workspace.budget.end()
             } else {
                 value = .unknown("var.\(name)\(variableScope) has no value (\(missingValueHint))")
             }
@@ -145,7 +153,17 @@ final class TerraformModuleInstance {
         }
         guard !localsInProgress.contains(name) else { return .invalid("local.\(name) refers to itself") }
         localsInProgress.insert(name)
+        let outerStop = workspace.budget.unclaimedStop
+        workspace.budget.unclaimedStop = nil
         let value = evaluate(declaration.expression)
+        if let stop = workspace.budget.unclaimedStop {
+            // Evaluation stopped inside this local, not in one it uses (that one claimed its own stop): name it.
+            let position = declaration.position
+            workspace.notice(
+                "\(declaration.file):\(position.line):\(position.column): local.\(name)\(variableScope) is not "
+                    + "evaluated: \(stop); values that use it are unknown")
+        }
+        workspace.budget.unclaimedStop = outerStop
         localsInProgress.remove(name)
         localCache[name] = value
         return value
@@ -222,8 +240,17 @@ final class TerraformModuleInstance {
             return nil
         }
         let directory = FilePath.join(module.directory, source)
-        guard depth < Self.maximumDepth, !ancestry.contains(directory) else {
-            workspace.notice("\(address) (\(call.file)): modules nest too deep or call themselves; not scanned")
+        let target = IaCWorkspace.realPath(directory)
+        if let first = ancestry.firstIndex(where: { IaCWorkspace.realPath($0) == target }) {
+            // `./`, `../`, the same folder by another spelling or through a symbolic link: Terraform would recurse
+            // forever. What the folders declare is checked once, where the chain reached them first.
+            let chain = (ancestry[first...] + [directory]).joined(separator: " → ")
+            workspace.notice("\(address) (\(call.file)): module cycle \(chain); not scanned again")
+            return nil
+        }
+        guard depth < Self.maximumDepth else {
+            workspace.notice(
+                "\(address) (\(call.file)): modules nest deeper than \(Self.maximumDepth) levels; not scanned")
             return nil
         }
         guard let childModule = workspace.module(at: directory) else {

@@ -19,7 +19,7 @@ enum TerraformVariableFile {
         }
         let body: HCLBody
         do {
-            body = try HCLParser.parseFile(text)
+            body = try HCLParser.parseFile(text, limits: workspace.limits)
         } catch {
             workspace.diagnose(path, error.position, error.message)
             return [:]
@@ -29,10 +29,19 @@ enum TerraformVariableFile {
             return [:]
         }
         let evaluator = HCLEvaluator(
-            resolveReference: { _, _ in nil }, readFile: { _ in .unknown("file() in a .tfvars file") })
+            resolveReference: { _, _ in nil }, readFile: { _ in .unknown("file() in a .tfvars file") },
+            budget: workspace.budget)
         var values: [String: IaCValue] = [:]
         for attribute in body.attributes {
+            workspace.budget.begin()
             values[attribute.name] = evaluator.evaluate(attribute.expression)
+            workspace.budget.end()
+            if let stop = workspace.budget.unclaimedStop {
+                workspace.budget.unclaimedStop = nil
+                workspace.notice(
+                    "\(path):\(attribute.position.line):\(attribute.position.column): \(attribute.name) is not "
+                        + "evaluated: \(stop); values that use it are unknown")
+            }
         }
         return values
     }
@@ -42,8 +51,13 @@ enum TerraformVariableFile {
         guard let type, !["string", "number", "bool"].contains(type.traversalText ?? "") else { return .string(text) }
         do {
             let expression = try HCLParser.parseExpression(text)
-            return HCLEvaluator(resolveReference: { _, _ in nil }, readFile: { _ in .unknown("file() in --var") })
-                .evaluate(expression)
+            let budget = EvaluationBudget()
+            budget.begin()
+            defer { budget.end() }
+            return HCLEvaluator(
+                resolveReference: { _, _ in nil }, readFile: { _ in .unknown("file() in --var") }, budget: budget
+            )
+            .evaluate(expression)
         } catch {
             return .invalid("the --var value is not a valid expression (\(error.description))")
         }
