@@ -32,6 +32,10 @@ public final class CSClient: Sendable {
         var configuration = HTTPClient.Configuration()
         let connections = max(1, options.maxConnectionsPerHost)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
+        // A connection that cannot be made fails its calls at once; the transport's own retries (backoff, jitter,
+        // the call's budget) then decide, instead of the pool retrying silently until the connect timeout: an
+        // unreachable endpoint is reported in about a second rather than after attempts × connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = HTTPClient.Configuration.Timeout(
             connect: timeAmount(options.connectTimeout), read: timeAmount(options.readTimeout))
         configuration.redirectConfiguration = .disallow
@@ -41,6 +45,16 @@ public final class CSClient: Sendable {
     /// Attempts per API action so far, retries included.
     public var callCounts: [String: Int] {
         get async { await state.callCounts }
+    }
+
+    /// The most recent error of any call (an error answer, or an attempt that got none), for messages.
+    public var lastError: String? {
+        get async { await state.lastError }
+    }
+
+    /// Attempts per API action that got no HTTP answer (timeouts, connection failures), retried ones included.
+    public var unansweredCounts: [String: Int] {
+        get async { await state.unansweredCounts }
     }
 
     /// The adaptive rate limiter of an API action (created on first use); `nil` when rate limiting is off.
@@ -118,8 +132,9 @@ public final class CSClient: Sendable {
         return CSResponse(value: CSCluster(json: raw), raw: raw, requestId: requestId)
     }
 
-    /// nil when the add-on is not installed (AddonNotFound / 404 on both paths); falls back to the deprecated
-    /// DescribeClusterAddonInstance path on 404 of the new one.
+    /// nil when the add-on is not installed: both paths answered `AddonNotFound` (or a 404 that is not about the
+    /// cluster). The deprecated `DescribeClusterAddonInstance` is asked whenever the current one answers so, since
+    /// one path may know an add-on the other does not.
     ///
     /// `GetClusterAddonInstance` is `GET /clusters/{cluster_id}/addon_instances/{name}`; the fallback is
     /// `GET /clusters/{cluster_id}/components/{name}/instance`. `ErrorClusterNotFound` is thrown, not `nil`.
@@ -133,24 +148,18 @@ public final class CSClient: Sendable {
         let current = ACSOperation(
             action: "GetClusterAddonInstance", method: "GET",
             pathname: "/clusters/\(cluster)/addon_instances/\(addon)", region: region, idempotent: true)
-        do {
-            let (raw, requestId) = try await json(current)
-            return CSResponse(value: CSAddonInstance(json: raw), raw: raw, requestId: requestId)
-        } catch let error as ACSServiceError where Self.isAddonNotFound(error) {
-            return nil
-        } catch let error as ACSServiceError where error.httpStatus == 404 && !Self.isClusterNotFound(error) {
-            let deprecated = ACSOperation(
-                action: "DescribeClusterAddonInstance", method: "GET",
-                pathname: "/clusters/\(cluster)/components/\(addon)/instance", region: region, idempotent: true)
+        let deprecated = ACSOperation(
+            action: "DescribeClusterAddonInstance", method: "GET",
+            pathname: "/clusters/\(cluster)/components/\(addon)/instance", region: region, idempotent: true)
+        for operation in [current, deprecated] {
             do {
-                let (raw, requestId) = try await json(deprecated)
+                let (raw, requestId) = try await json(operation)
                 return CSResponse(value: CSAddonInstance(json: raw), raw: raw, requestId: requestId)
-            } catch let error as ACSServiceError
-                where Self.isAddonNotFound(error) || (error.httpStatus == 404 && !Self.isClusterNotFound(error))
-            {
-                return nil
+            } catch let error as ACSServiceError where Self.isAddonAbsent(error) {
+                continue
             }
         }
+        return nil
     }
 
     /// `DescribeClusterUserKubeconfig`, `GET /k8s/{cluster_id}/user_config?PrivateIpAddress&TemporaryDurationMinutes`.
@@ -256,6 +265,11 @@ public final class CSClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value))
+    }
+
+    /// `AddonNotFound`, or a 404 that is not about the cluster (a path the endpoint does not serve).
+    static func isAddonAbsent(_ error: ACSServiceError) -> Bool {
+        isAddonNotFound(error) || (error.httpStatus == 404 && !isClusterNotFound(error))
     }
 
     static func isAddonNotFound(_ error: ACSServiceError) -> Bool {

@@ -16,6 +16,8 @@ public enum CSClientError: Error, Sendable, CustomStringConvertible {
     case invalidResponse(action: String, status: Int, detail: String)
     /// Throttled on every attempt up to the hard cap of attempts.
     case throttled(action: String, attempts: Int, lastError: ACSServiceError)
+    /// The call's time budget (``RetryPolicy/maxElapsed``) ran out: retries, backoff and rate-limiter waits included.
+    case budgetExhausted(action: String, seconds: Double, attempts: Int, lastError: String?)
     /// Pagination did not finish within `maxPages` pages.
     case tooManyPages(action: String, pages: Int)
     /// A page repeated clusters already seen (the server ignores `page_number`).
@@ -39,6 +41,10 @@ public enum CSClientError: Error, Sendable, CustomStringConvertible {
             return "\(action): unexpected response (HTTP \(status)): \(detail)"
         case .throttled(let action, let attempts, let lastError):
             return "\(action): still throttled after \(attempts) attempts: \(lastError.code)"
+        case .budgetExhausted(let action, let seconds, let attempts, let lastError):
+            let last = lastError.map { "; last error: \($0)" } ?? ""
+            return "\(action): no answer within the call's budget of \(String(format: "%g", seconds)) s "
+                + "(\(attempts) attempt(s), retries and rate limiting included)\(last)"
         case .tooManyPages(let action, let pages):
             return "\(action): pagination did not end within \(pages) pages"
         case .paginationNotAdvancing(let action, let page):

@@ -11,19 +11,25 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxDelay: Duration
     /// Upper bound applied to a server's `x-acs-retry-after`.
     public var maxRetryAfter: Duration
+    /// The most one call may take, every attempt, backoff and wait for its rate limiter's slot together; `nil`:
+    /// bounded by attempts alone. No retry starts that could not finish within it, and a call still waiting when it
+    /// runs out fails with its last error (``CSClientError/budgetExhausted(action:seconds:attempts:lastError:)``).
+    public var maxElapsed: Duration?
 
     public init(
         maxAttempts: Int = 4,
         maxTotalAttempts: Int = 30,
         baseDelay: Duration = .milliseconds(200),
         maxDelay: Duration = .seconds(20),
-        maxRetryAfter: Duration = .seconds(120)
+        maxRetryAfter: Duration = .seconds(120),
+        maxElapsed: Duration? = .seconds(60)
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.maxTotalAttempts = max(self.maxAttempts, maxTotalAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.maxRetryAfter = maxRetryAfter
+        self.maxElapsed = maxElapsed.map { max($0, .milliseconds(1)) }
     }
 
     public static let `default` = RetryPolicy()

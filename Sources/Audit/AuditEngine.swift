@@ -19,6 +19,16 @@ public struct AuditOptions: Sendable, Hashable {
 public enum AuditEngine {
     /// The findings for one cluster, one per selected rule.
     public static func evaluate(_ evidence: ClusterEvidence, options: AuditOptions) -> [Finding] {
+        if let problem = evidence.collectionError {
+            // The collection stopped short of what the rules need: no verdict on half the evidence.
+            let record = evidence.record
+            return options.rules.sorted().map { rule in
+                Finding(
+                    rule: rule, clusterId: record.clusterId, clusterName: record.name, regionId: record.regionId,
+                    status: .unknown, reason: .collectionFailed,
+                    message: "the cluster's evidence could not be collected: \(problem)", accountId: record.accountId)
+            }
+        }
         let support = NetworkPolicySupportRule.evaluate(evidence)
         var findings: [Finding] = []
         if options.rules.contains(.networkPolicySupport) { findings.append(support) }

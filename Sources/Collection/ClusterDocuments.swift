@@ -16,6 +16,9 @@ public struct ClusterDocuments: Sendable {
     public var kubernetes: [String: JSONValue]
     /// The file a document was read from, by its layout path, when it differs (a `.yaml` file, say).
     public var fileNames: [String: String] = [:]
+    /// Why the collection of this cluster stopped short of what the rules need (the run's time limit ran out): its
+    /// findings are then UNKNOWN `collection-failed` (``ClusterEvidence/collectionError``).
+    public var collectionError: String?
 
     public init(
         clusterId: String, descriptions: [(value: JSONValue, source: String)] = [], addons: [String: JSONValue] = [:],
@@ -50,7 +53,7 @@ public struct ClusterDocuments: Sendable {
         if !record.regionId.isEmpty {
             try EvidenceDecoding.requireIdentifier(record.regionId, .regionId, source: recordSource, cluster: clusterId)
         }
-        var evidence = ClusterEvidence(record: record)
+        var evidence = ClusterEvidence(record: record, collectionError: collectionError)
         for name in addons.keys.sorted() {
             let source = sourceName(Self.addonPath(clusterId: clusterId, name: name))
             try EvidenceDecoding.requireIdentifier(name, .addonName, source: source, cluster: clusterId)

@@ -11,6 +11,11 @@ public struct LiveCollectionOptions: Sendable {
         /// The user's own kubeconfig: a cluster uses the context whose server is the cluster's API server
         /// (`master_url`), or the context named like the cluster id; `context` limits the choice to one context.
         case kubeconfig(Kubeconfig, context: String?)
+
+        var isNone: Bool {
+            if case .none = self { return true }
+            return false
+        }
     }
 
     /// Regions to audit; `nil` asks DescribeRegions.
@@ -30,6 +35,18 @@ public struct LiveCollectionOptions: Sendable {
     /// Keep the listing pages as read (``LiveCollectionResult/listingPages``), for writing them out. An audit that
     /// does not save them leaves this off: the listing then lives only as compact text until each cluster's turn.
     public var keepListingPages: Bool
+
+    /// The whole run's time limit (`--max-duration`), for messages; ``deadline`` is when it ends.
+    public var maxDuration: Duration?
+    /// When the run must end: a region not listed by then is reported as failed, and a cluster that still needs
+    /// calls keeps only its listing and is reported UNKNOWN (`collection-failed`). `nil`: no limit but each call's.
+    public var deadline: ContinuousClock.Instant?
+
+    /// Sets ``maxDuration`` and a ``deadline`` that far from now.
+    public mutating func limitDuration(to limit: Duration?) {
+        maxDuration = limit
+        deadline = limit.map { ContinuousClock.now.advanced(by: $0) }
+    }
 
     /// The default `concurrency`.
     public static let defaultConcurrency = 128

@@ -10,7 +10,7 @@ import Logging
 public struct LiveCollectionResult: Sendable {
     public var regions: [String]
     public var listingPages: [JSONValue]
-    /// Regions whose listing failed: the audit is incomplete.
+    /// Regions whose listing failed, or may miss clusters (no consistent pass), with why: the audit is incomplete.
     public var failedRegions: [String: String]
     public var clusterCount: Int
 }
@@ -35,25 +35,27 @@ public struct LiveCollector: Sendable {
         handle: @escaping @Sendable (ClusterDocuments) async throws -> Void,
         progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> LiveCollectionResult {
-        let regions: [String]
+        // The regions the account can use; chosen ones are checked against them, so a typo is an error, not an
+        // empty success.
+        let available = Set(try await client.describeRegions().value.compactMap(\.regionId))
+        var regions = available.sorted()
         if let chosen = options.regions, !chosen.isEmpty {
-            regions = chosen
-        } else {
-            regions = try await client.describeRegions().value.compactMap(\.regionId).sorted()
+            let unknown = Set(chosen).subtracting(available).sorted()
+            guard unknown.isEmpty else {
+                throw LiveCollectionError.unknownRegions(unknown, available: available.sorted())
+            }
+            regions = Set(chosen).sorted()
         }
         // Listing: one region after another would waste the latency; all at once is bounded by the region count.
         let collector = self
+        let deadline = options.deadline
         var listings = await withTaskGroup(of: (String, Result<RegionListing, any Error>).self) { group in
             for region in regions {
                 group.addTask {
-                    do {
-                        // Into a local first: `try await` inside the tuple literal is miscompiled in release builds
-                        // (Swift 6.3): the group then hands the waiting task a corrupt result.
-                        let listing = try await collector.listRegion(region)
-                        return (region, .success(listing))
-                    } catch {
-                        return (region, .failure(error))
-                    }
+                    // Into a local first: `try await` inside the tuple literal is miscompiled in release builds
+                    // (Swift 6.3): the group then hands the waiting task a corrupt result.
+                    let listing = await collector.listRegion(region, before: deadline)
+                    return (region, listing)
                 }
             }
             var results: [String: Result<RegionListing, any Error>] = [:]
@@ -75,6 +77,10 @@ public struct LiveCollector: Sendable {
                     if descriptions[entry.id] == nil { order.append(entry.id) }
                     descriptions[entry.id, default: []].append(entry.text)
                 }
+                if let problem = listing.problem {
+                    failedRegions[region] = problem.description
+                    logger.warning("listing incomplete", metadata: ["region": "\(region)", "error": "\(problem)"])
+                }
             case .failure(let error):
                 failedRegions[region] = "\(error)"
                 logger.warning("listing failed", metadata: ["region": "\(region)", "error": "\(error)"])
@@ -93,7 +99,7 @@ public struct LiveCollector: Sendable {
                 }
                 next += 1
                 group.addTask {
-                    let documents = await collectCluster(objects)
+                    let documents = await collector.collectCluster(objects, before: deadline)
                     try await handle(documents)
                     progress(await counter.increment(), total)
                 }
@@ -107,58 +113,127 @@ public struct LiveCollector: Sendable {
 
     // MARK: - Listing
 
-    /// Every listing page of a region. Page 1 gives the total; the other pages are read at once. Offset pages shift
-    /// when a cluster is created or deleted while they are read, which could hide a cluster at a page boundary: when
-    /// the total changed between pages, or the pages do not add up to it, the region is listed again (up to three
-    /// passes) and the pages of every pass are returned, so each cluster that existed throughout is seen.
+    /// Every cluster of a region's listing, paged by what the server answers rather than what was asked: the real
+    /// API's default and maximum page sizes are not documented, so the first page's items (and `page_info`) tell the
+    /// page size the server applies, and `total_count` how many pages to read; the others are read at once.
+    ///
+    /// Offset pages shift when a cluster is created or deleted while they are read, which could hide a cluster at a
+    /// page boundary. A pass is consistent when every page reports the same total, every page but the last is full,
+    /// and the pages hold exactly `total` distinct clusters; otherwise the region is listed again, up to three passes.
+    /// Every cluster seen in any pass is kept (one deleted meanwhile is then audited as deleted). When no pass is
+    /// consistent, the clusters seen are still kept and the region is reported incomplete.
     func listRegion(_ region: String) async throws -> RegionListing {
-        let pageSize = options.pageSize
+        try await listRegionPasses(region)
+    }
+
+    /// ``listRegion(_:)`` within the run's deadline: a region not listed by then is a failed region.
+    func listRegion(_ region: String, before deadline: ContinuousClock.Instant?) async -> Result<
+        RegionListing, any Error
+    > {
+        let collector = self
+        let work: @Sendable () async -> Result<RegionListing, any Error> = {
+            do {
+                return .success(try await collector.listRegionPasses(region))
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard let deadline else { return await work() }
+        return await result(within: ContinuousClock.now.duration(to: deadline), of: work)
+            ?? .failure(
+                LiveCollectionError.deadline(what: "the cluster listing of \(region)", limit: options.maxDuration))
+    }
+
+    func listRegionPasses(_ region: String) async throws -> RegionListing {
         var listing = RegionListing(keepPages: options.keepListingPages)
         let passes = 3
         for _ in 0..<passes {
-            let first = try await client.describeClustersV1Page(region: region, pageNumber: 1, pageSize: pageSize)
-            guard let total = first.value.pageInfo?.totalCount else {
-                // No total to plan with: page by page until a short page.
-                for page in try await client.listClusters(region: region, pageSize: pageSize) {
-                    try listing.add(page.raw, region: region)
+            if try await listPass(region, into: &listing) { return listing }
+        }
+        let seen = Set(listing.clusters.map(\.id)).count
+        listing.problem = LiveCollectionError.listingUnstable(region: region, passes: passes, seen: seen)
+        return listing
+    }
+
+    /// One pass over a region's listing; true when it was consistent (see ``listRegion(_:)``).
+    func listPass(_ region: String, into listing: inout RegionListing) async throws -> Bool {
+        let requested = max(1, options.pageSize)
+        let first = try await client.describeClustersV1Page(region: region, pageNumber: 1, pageSize: requested)
+        let firstIds = try listing.add(first.raw, region: region)
+        guard let total = EvidenceDecoding.totalCount(ofPage: first.raw), total >= 0 else {
+            return try await listWithoutTotal(region, firstIds: firstIds, into: &listing)
+        }
+        if total <= firstIds.count {
+            let consistent = total == firstIds.count && Set(firstIds).count == total
+            if !consistent { logUnstable(region, total: total, listed: firstIds.count) }
+            return consistent
+        }
+        // More than one page: the first page's length is the page size the server applies.
+        let served = firstIds.count
+        guard served > 0 else {
+            logUnstable(region, total: total, listed: 0)
+            return false
+        }
+        let count = (total + served - 1) / served
+        guard count <= client.options.maxPages else {
+            throw CSClientError.tooManyPages(action: "DescribeClustersV1", pages: client.options.maxPages)
+        }
+        let client = client
+        let later = try await withThrowingTaskGroup(of: (Int, JSONValue).self) { group in
+            for number in 2...count {
+                group.addTask {
+                    let page = try await client.describeClustersV1Page(
+                        region: region, pageNumber: number, pageSize: requested)
+                    return (number, page.raw)
                 }
-                return listing
             }
-            let count = max(1, (total + pageSize - 1) / pageSize)
-            guard count <= client.options.maxPages else {
+            var pages: [Int: JSONValue] = [:]
+            for try await (number, page) in group { pages[number] = page }
+            return (2...count).map { pages[$0]! }
+        }
+        var ids = firstIds
+        var consistent = true
+        for (offset, page) in later.enumerated() {
+            let number = offset + 2
+            let pageIds = try listing.add(page, region: region)
+            ids += pageIds
+            let expected = number < count ? served : total - served * (count - 1)
+            if EvidenceDecoding.totalCount(ofPage: page) != total || pageIds.count != expected { consistent = false }
+        }
+        if consistent && ids.count == total && Set(ids).count == total { return true }
+        logUnstable(region, total: total, listed: ids.count)
+        return false
+    }
+
+    /// A listing without `total_count`: page by page until an empty page or one shorter than the first (the page
+    /// size the server applies); a server that answers the same clusters again is an error, not an endless loop.
+    func listWithoutTotal(_ region: String, firstIds: [String], into listing: inout RegionListing) async throws
+        -> Bool
+    {
+        let requested = max(1, options.pageSize)
+        var seen = Set(firstIds)
+        var last = firstIds.count
+        var number = 1
+        while last > 0 && last >= firstIds.count {
+            number += 1
+            guard number <= client.options.maxPages else {
                 throw CSClientError.tooManyPages(action: "DescribeClustersV1", pages: client.options.maxPages)
             }
-            var pass = [first.raw]
-            if count > 1 {
-                let client = client
-                pass += try await withThrowingTaskGroup(of: (Int, JSONValue).self) { group in
-                    for number in 2...count {
-                        group.addTask {
-                            let page = try await client.describeClustersV1Page(
-                                region: region, pageNumber: number, pageSize: pageSize)
-                            return (number, page.raw)
-                        }
-                    }
-                    var later: [Int: JSONValue] = [:]
-                    for try await (number, page) in group { later[number] = page }
-                    return (2...count).map { later[$0]! }
-                }
+            let page = try await client.describeClustersV1Page(region: region, pageNumber: number, pageSize: requested)
+            let ids = try listing.add(page.raw, region: region)
+            if !ids.isEmpty && ids.allSatisfy(seen.contains) {
+                throw CSClientError.paginationNotAdvancing(action: "DescribeClustersV1", page: number)
             }
-            var listed = 0
-            var ids: Set<String> = []
-            var stable = true
-            for page in pass {
-                let pageIds = try listing.add(page, region: region)
-                listed += pageIds.count
-                ids.formUnion(pageIds)
-                if EvidenceDecoding.totalCount(ofPage: page) != total { stable = false }
-            }
-            if stable && listed == total && ids.count == total { return listing }
-            logger.debug(
-                "the listing changed while it was read; listing again",
-                metadata: ["region": "\(region)", "total": "\(total)", "listed": "\(listed)"])
+            seen.formUnion(ids)
+            last = ids.count
         }
-        throw LiveCollectionError.listingUnstable(region: region, passes: passes)
+        return true
+    }
+
+    func logUnstable(_ region: String, total: Int, listed: Int) {
+        logger.debug(
+            "the listing changed while it was read; listing again",
+            metadata: ["region": "\(region)", "total": "\(total)", "listed": "\(listed)"])
     }
 
     /// The pages of one region's listing as read (when kept), and the cluster objects on them (repeats included)
@@ -168,6 +243,8 @@ public struct LiveCollector: Sendable {
         var pages: [JSONValue] = []
         var clusters: [(id: String, text: String)] = []
         var pageCount = 0
+        /// Why the listing may miss clusters (no consistent pass); the clusters seen are kept all the same.
+        var problem: LiveCollectionError?
 
         /// Adds a page; returns the ids of its clusters.
         @discardableResult
@@ -196,28 +273,49 @@ public struct LiveCollector: Sendable {
         await collectCluster([listing])
     }
 
-    /// Collects one cluster from its listing entries (later ones win field by field).
+    /// Collects one cluster from its listing entries (later ones win field by field): the calls the rules say the
+    /// cluster needs (``EvidenceNeeds``), asked again once the add-on API has answered.
     func collectCluster(_ listings: [JSONValue]) async -> ClusterDocuments {
         let id = listings.first?["cluster_id"]?.stringValue ?? ""
         var documents = ClusterDocuments(clusterId: id, descriptions: listings.map { ($0, "clusters.json") })
         let record = EvidenceDecoding.record(from: documents.descriptions)
-        let region = record.regionId
-        let preliminary = NetworkPolicySupportRule.evaluate(ClusterEvidence(record: record))
-        if preliminary.status == .notApplicable { return documents }
-        let listingDecides = preliminary.reason == .pluginFlannel || preliminary.reason == .pluginTerwayExclusiveENI
-        if !listingDecides {
-            documents.addons["terway-eniip"] = await addonDocument(clusterId: id, region: region)
+        let readCoverage = options.readCoverage
+        if EvidenceNeeds.of(ClusterEvidence(record: record), readCoverage: readCoverage).addonInstance {
+            documents.addons["terway-eniip"] = await addonDocument(clusterId: id, region: record.regionId)
         }
         let evidence = (try? documents.evidence()) ?? ClusterEvidence(record: record)
-        let support = NetworkPolicySupportRule.evaluate(evidence)
-        if support.status == .notApplicable { return documents }
-        let isSharedENI = PluginProbe.isTerwaySharedENI(support)
-        var files: [String] = []
-        if isSharedENI { files += ["eni-config", "nodes"] }
-        if options.readCoverage { files += ["namespaces", "networkpolicies", "pods"] }
+        let files = EvidenceNeeds.of(evidence, readCoverage: readCoverage).kubernetesFiles
         guard !files.isEmpty else { return documents }
         if case .none = options.kubernetes { return documents }
         documents.kubernetes = await kubernetesDocuments(record: record, files: files)
+        return documents
+    }
+
+    /// ``collectCluster(_:)`` within the run's deadline. A cluster that needs calls and is not collected by then
+    /// keeps only its listing, marked with why (`collectionError`): it is reported UNKNOWN, never decided on
+    /// half its evidence. A cluster its listing decides needs no time and is collected whatever the clock says.
+    func collectCluster(_ listings: [JSONValue], before deadline: ContinuousClock.Instant?) async
+        -> ClusterDocuments
+    {
+        guard let deadline else { return await collectCluster(listings) }
+        var documents = ClusterDocuments(
+            clusterId: listings.first?["cluster_id"]?.stringValue ?? "",
+            descriptions: listings.map { ($0, "clusters.json") })
+        let needs = EvidenceNeeds.of(
+            ClusterEvidence(record: EvidenceDecoding.record(from: documents.descriptions)),
+            readCoverage: options.readCoverage)
+        let collector = self
+        if !needs.addonInstance && (needs.kubernetesFiles.isEmpty || options.kubernetes.isNone) {
+            return await collectCluster(listings)
+        }
+        if let collected = await result(
+            within: ContinuousClock.now.duration(to: deadline), of: { await collector.collectCluster(listings) })
+        {
+            return collected
+        }
+        let last = await client.lastError.map { "; last API error: \($0)" } ?? ""
+        documents.collectionError =
+            LiveCollectionError.deadline(what: "the cluster", limit: options.maxDuration).description + last
         return documents
     }
 
@@ -230,7 +328,10 @@ public struct LiveCollector: Sendable {
                 return instance.raw
             }
             return ErrorDocuments.service(
-                code: "AddonNotFound", message: "terway-eniip is not installed", requestId: nil, status: 404)
+                code: "AddonNotFound",
+                message: "GetClusterAddonInstance and the deprecated DescribeClusterAddonInstance both answered that "
+                    + "terway-eniip is not installed",
+                requestId: nil, status: 404)
         } catch let error as ACSServiceError {
             return ErrorDocuments.service(
                 code: error.code, message: error.message, requestId: error.requestId, status: error.httpStatus)
@@ -254,21 +355,14 @@ public struct LiveCollector: Sendable {
         }
         let deadline = options.clusterTimeout
         let collector = self
-        let result = await withTaskGroup(of: [String: JSONValue]?.self) { group in
-            group.addTask { await collector.readKubernetes(endpoint: endpoint, files: files) }
-            group.addTask {
-                try? await Task.sleep(for: deadline)
-                return nil
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            return first
+        if let result = await result(
+            within: deadline, of: { await collector.readKubernetes(endpoint: endpoint, files: files) })
+        {
+            return result
         }
-        if let result { return result }
-        let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18
         let status = ErrorDocuments.kubernetesStatus(
             code: 504, reason: "Timeout",
-            message: "the cluster's Kubernetes API did not answer within \(String(format: "%g", seconds)) s")
+            message: "the cluster's Kubernetes API did not answer within \(secondsText(deadline)) s")
         return Dictionary(uniqueKeysWithValues: files.map { ($0, status) })
     }
 
@@ -335,18 +429,5 @@ actor Counter {
     func increment() -> Int {
         value += 1
         return value
-    }
-}
-
-enum PluginProbe {
-    /// Rule 1 reached the Terway shared-ENI rows (7–11 or configmap-missing).
-    static func isTerwaySharedENI(_ finding: Finding) -> Bool {
-        switch finding.reason {
-        case .configMapPolicyDisabled, .configMapPolicyEnabled, .configMapMissing, .addonPolicyDisabled,
-            .addonPolicyEnabled, .policyStateUnknown:
-            return true
-        default:
-            return false
-        }
     }
 }

@@ -55,6 +55,11 @@ struct EmulatorOptions: ParsableArguments {
     @Option(help: "Token-bucket burst for --rate-limit (default: the rate, at least 1).")
     var burst: Int?
 
+    @Option(
+        name: .customLong("max-page-size"),
+        help: "The most clusters a DescribeClustersV1 page holds, whatever page_size asks (a gateway's own maximum).")
+    var maxPageSize: Int?
+
     @Option(name: .customLong("error-fraction"), help: "Fraction (0...1) of CS calls answered 500/503.")
     var errorFraction = 0.0
 
@@ -121,6 +126,10 @@ struct EmulatorOptions: ParsableArguments {
         }
         var faults = FaultConfiguration()
         faults.all = try globalFaults()
+        if let maxPageSize {
+            guard maxPageSize >= 1 else { throw ValidationError("--max-page-size must be at least 1") }
+            faults.maxListingPageSize = maxPageSize
+        }
         for text in apiFaults {
             let (action, values) = try split(text, option: "--api-fault")
             faults.perAPI[action] = try apiFaults(values, option: "--api-fault \(action)")

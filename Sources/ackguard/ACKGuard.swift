@@ -18,4 +18,33 @@ struct ACKGuard: AsyncParsableCommand {
         ],
         defaultSubcommand: AuditCommand.self
     )
+
+    /// Parses and runs the command; every error that is not argument-parser's own (usage errors exit 64, help and
+    /// `--version` 0) or an exit code the command chose becomes one line and exit 2 (``CommandFailure``).
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                var synchronous = command
+                try synchronous.run()
+            }
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch let error as ValidationError {
+            exit(withError: error)
+        } catch {
+            let failure = CommandFailure.classify(error)
+            failure.report()
+            exit(withError: ExitCode(failure.exitCode))
+        }
+    }
 }

@@ -190,14 +190,28 @@ struct CSClientOperationTests {
         }
     }
 
-    @Test func addonNotFoundIsNilWithoutFallback() async throws {
+    @Test func addonNotFoundAsksTheDeprecatedPathToo() async throws {
+        let server = FakeCSServer { request, _ in
+            if request.path.contains("/addon_instances/") { return .error(status: 404, code: "AddonNotFound") }
+            return .json(#"{"name":"terway-eniip","version":"v1.9","state":"active","config":"{}"}"#)
+        }
+        try await server.serve { url in
+            let response = try await withCSClient(endpoint: url) {
+                try await $0.getClusterAddonInstance(clusterId: "c1", name: "terway-eniip", region: "cn-hangzhou")
+            }
+            #expect(response?.value.version == "v1.9")
+            #expect(server.received.map(\.action) == ["GetClusterAddonInstance", "DescribeClusterAddonInstance"])
+        }
+    }
+
+    @Test func addonNotFoundOnBothPathsIsNil() async throws {
         let server = FakeCSServer { _, _ in .error(status: 404, code: "AddonNotFound") }
         try await server.serve { url in
             let response = try await withCSClient(endpoint: url) {
                 try await $0.getClusterAddonInstance(clusterId: "c1", name: "flannel", region: "cn-hangzhou")
             }
             #expect(response == nil)
-            #expect(server.received.count == 1)
+            #expect(server.received.count == 2)
         }
     }
 

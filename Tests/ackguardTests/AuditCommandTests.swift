@@ -78,7 +78,7 @@ struct AuditCommandTests {
         let result = try CommandRunner.run(["audit", "--from", "/no/such/folder"])
         #expect(result.exitCode == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "ackguard: error: /no/such/folder: no such directory\n")
+        #expect(result.stderr == "ackguard: cannot use the saved evidence: /no/such/folder: no such directory\n")
     }
 
     @Test("an unknown rule is a command-line syntax error (64)")

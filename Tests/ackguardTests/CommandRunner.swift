@@ -25,6 +25,9 @@ enum CommandRunner {
             .deletingLastPathComponent()
     }
 
+    /// Variables that an empty value in `environment` removes rather than sets empty.
+    static let removable: Set<String> = ["XDG_DATA_HOME", "XDG_STATE_HOME", "ALIBABA_CLOUD_ECS_METADATA_DISABLED"]
+
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("ackguard")
@@ -36,7 +39,14 @@ enum CommandRunner {
         defer { try? FileManager.default.removeItem(at: home) }
         env["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
         env["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
-        for (key, value) in environment { env[key] = value }
+        env["HOME"] = home.path
+        // Never leave this machine: no credential chain of a run reaches the ECS metadata service.
+        env["ACKGUARD_NO_METADATA_PROBE"] = "1"
+        env["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
+        for (key, value) in environment {
+            // An empty value given for a variable the run must not see removes it (`XDG_DATA_HOME`, say).
+            if value.isEmpty && removable.contains(key) { env.removeValue(forKey: key) } else { env[key] = value }
+        }
         process.environment = env
         // Files, not pipes: a large report cannot block the child, and no reader thread is needed.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -20,6 +20,9 @@ extension EmulatorState {
             return .failure(.clusterNotFound(clusterId))
         }
         guard addonIndex(cluster, name: name) != nil else { return .failure(.addonNotFound(name, cluster: clusterId)) }
+        if let bothPaths = faults.addonAPIDenies[clusterId], bothPaths || !deprecated {
+            return .failure(.addonNotFound(name, cluster: clusterId))
+        }
         observeAddon(clusterId: clusterId, name: name)
         guard let current = clusters[clusterId], let index = addonIndex(current, name: name) else {
             return .failure(.addonNotFound(name, cluster: clusterId))

@@ -58,7 +58,7 @@ extension EmulatorState {
                 return .failure(.invalidParameter("page_size must be between 1 and 100"))
             }
             pageNumber = number
-            pageSize = size
+            pageSize = min(size, faults.maxListingPageSize ?? size)
         case (.failure(let error), _), (_, .failure(let error)):
             return .failure(error)
         }

@@ -16,6 +16,13 @@ public struct FaultConfiguration: Sendable, Equatable {
     public var disappearingAfterListings: [String: Int]
     /// Statuses the Kubernetes APIs answer per (cluster, method, resource), e.g. 500 for `PATCH daemonsets`.
     public var kubernetesStatuses: [KubernetesStatusInjection]
+    /// Clusters whose add-on APIs answer `AddonNotFound` although the add-on is installed (and named in
+    /// `meta_data`): `true` on both paths, `false` on `GetClusterAddonInstance` only (the deprecated
+    /// `DescribeClusterAddonInstance` still answers). Sources that conflict, as RULE.md layer 2 describes.
+    public var addonAPIDenies: [String: Bool] = [:]
+    /// The most clusters a `DescribeClustersV1` page holds, whatever `page_size` asks (the page's `page_info`
+    /// says the size applied): a gateway with a smaller maximum than the client expects. `nil`: up to 100.
+    public var maxListingPageSize: Int?
 
     public init(
         all: APIFaults = .none,
@@ -23,7 +30,8 @@ public struct FaultConfiguration: Sendable, Equatable {
         kubernetes: [String: KubernetesFault] = [:],
         disappearingClusters: [String: Int] = [:],
         kubernetesStatuses: [KubernetesStatusInjection] = [],
-        disappearingAfterListings: [String: Int] = [:]
+        disappearingAfterListings: [String: Int] = [:],
+        maxListingPageSize: Int? = nil
     ) {
         self.all = all
         self.perAPI = perAPI
@@ -31,6 +39,7 @@ public struct FaultConfiguration: Sendable, Equatable {
         self.disappearingClusters = disappearingClusters
         self.kubernetesStatuses = kubernetesStatuses
         self.disappearingAfterListings = disappearingAfterListings
+        self.maxListingPageSize = maxListingPageSize.map { max(1, $0) }
     }
 
     /// The faults for one action.

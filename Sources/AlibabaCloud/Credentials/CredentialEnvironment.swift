@@ -49,6 +49,16 @@ extension CredentialEnvironment {
         variables[name]?.lowercased() == "true"
     }
 
+    /// Whether this process runs sandboxed (`ACKGUARD_NO_METADATA_PROBE=1`, set by the test suite and the scripts):
+    /// the ECS metadata service is then never contacted unless it is on loopback (an emulator). The variable is read
+    /// from `variables` and, as the one exception to "libraries read no process state", from the process itself, so
+    /// that no test that builds its own environment can reach 100.100.100.200 by forgetting it.
+    var isSandboxed: Bool {
+        let name = EnvironmentVariable.noMetadataProbe
+        return variables[name].map { !$0.isEmpty && $0 != "0" } == true
+            || ProcessInfo.processInfo.environment[name].map { !$0.isEmpty && $0 != "0" } == true
+    }
+
     /// The profile chosen by `--profile`, else by `ALIBABA_CLOUD_PROFILE`; `nil` when neither is set.
     var chosenProfile: String? {
         if let profile, !profile.isEmpty { return profile }
@@ -90,4 +100,6 @@ enum EnvironmentVariable {
     static let ecsMetadataDisabled = "ALIBABA_CLOUD_ECS_METADATA_DISABLED"
     static let imdsV1Disabled = "ALIBABA_CLOUD_IMDSV1_DISABLED"
     static let credentialsURI = "ALIBABA_CLOUD_CREDENTIALS_URI"
+    /// ackguard's own: tests and scripts set it so the ECS metadata service is never contacted (see `isSandboxed`).
+    static let noMetadataProbe = "ACKGUARD_NO_METADATA_PROBE"
 }

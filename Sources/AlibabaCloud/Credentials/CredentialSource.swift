@@ -57,7 +57,9 @@ enum CredentialSource: Sendable {
     func skipReason(after error: CredentialError) -> String? {
         guard self == .ecsMetadata else { return nil }
         switch error {
-        case .unreachable(_, let endpoint, _): return "unreachable at \(endpoint)"
+        case .unreachable(_, let endpoint, let reason):
+            return reason.contains(EnvironmentVariable.noMetadataProbe)
+                ? "\(endpoint) \(reason)" : "unreachable at \(endpoint)"
         case .noInstanceRole: return "no RAM role attached to this instance"
         default: return nil
         }

@@ -17,6 +17,7 @@ public struct ECSMetadataCredentialProvider: CredentialProvider {
             http: CredentialHTTP(client: httpClient), endpoint: environment.metadataEndpoint,
             roleName: roleName.flatMap { $0.isEmpty ? nil : $0 } ?? environment.value(EnvironmentVariable.ecsMetadata),
             imdsV1Disabled: environment.flag(EnvironmentVariable.imdsV1Disabled),
+            sandboxed: environment.isSandboxed,
             timeout: .nanoseconds(
                 environment.metadataTimeout.components.seconds * 1_000_000_000
                     + environment.metadataTimeout.components.attoseconds / 1_000_000_000))
@@ -41,6 +42,8 @@ private struct InstanceMetadata: CredentialProvider {
     let endpoint: URL
     let roleName: String?
     let imdsV1Disabled: Bool
+    /// Tests and scripts (`ACKGUARD_NO_METADATA_PROBE`): only a loopback metadata endpoint may be contacted.
+    let sandboxed: Bool
     let timeout: TimeAmount
 
     private var base: String {
@@ -50,6 +53,11 @@ private struct InstanceMetadata: CredentialProvider {
     }
 
     func credential() async throws -> ACSCredential {
+        if sandboxed, !Self.isLoopback(endpoint) {
+            throw CredentialError.unreachable(
+                source: Self.source, endpoint: base,
+                reason: "not contacted: \(EnvironmentVariable.noMetadataProbe) is set (tests never leave this machine)")
+        }
         let token = try await sessionToken()
         let role: String
         if let roleName {
@@ -81,6 +89,11 @@ private struct InstanceMetadata: CredentialProvider {
         }
         return try STSClient.credential(
             from: object, source: Self.source, endpoint: base + path, providerName: "ecs_ram_role")
+    }
+
+    static func isLoopback(_ url: URL) -> Bool {
+        guard let host = url.host?.lowercased() else { return false }
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
     }
 
     /// The IMDSv2 token, or `nil` to use IMDSv1. A service that cannot be reached at all is reported as

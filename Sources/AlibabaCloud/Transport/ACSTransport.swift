@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Sends signed CS requests: per-attempt deadlines, bounded bodies, retries with backoff and full jitter, adaptive
 /// rate limiting per action, a fresh date and nonce on every attempt, and typed errors.
@@ -14,17 +15,38 @@ struct ACSTransport: Sendable {
     let logger: Logger
     let state: CSClientState
 
-    /// Sends `operation` until it succeeds (2xx) or the retry policy gives up.
+    /// Sends `operation` until it succeeds (2xx) or the retry policy gives up, within the policy's time budget.
     func send(_ operation: ACSOperation) async throws -> ACSHTTPResponse {
+        let progress = CallProgress()
+        guard let budget = options.retry.maxElapsed else { return try await attempt(operation, progress: progress) }
+        let transport = self
+        do {
+            return try await withDeadline(budget) { try await transport.attempt(operation, progress: progress) }
+        } catch AttemptFailure.timeout {
+            let (attempts, lastError) = progress.snapshot
+            throw CSClientError.budgetExhausted(
+                action: operation.action, seconds: seconds(budget), attempts: attempts, lastError: lastError)
+        }
+    }
+
+    /// The attempts of one call, with retries; `progress` records them for the budget's error message.
+    private func attempt(_ operation: ACSOperation, progress: CallProgress) async throws -> ACSHTTPResponse {
         let endpoint = try ACSEndpoint.resolve(configured: options.endpoint, region: operation.region)
         let policy = options.retry
         let limiter = await state.limiter(for: operation.action)
+        let started = options.runtime.monotonicNow()
+        /// Whether a retry after `delay` could still finish within the budget (a next attempt needs some time).
+        func withinBudget(after delay: Duration) -> Bool {
+            guard let budget = policy.maxElapsed else { return true }
+            return started.duration(to: options.runtime.monotonicNow()) + delay < budget
+        }
         var attempts = 0
         var transientRetries = 0
         var throttledRetries = 0
         while true {
             try Task.checkCancellation()
             attempts += 1
+            progress.attempted()
             await state.countAttempt(operation.action)
             let ticket = try await limiter?.acquire()
             let url = endpoint.urlPrefix + operation.pathname
@@ -39,10 +61,12 @@ struct ACSTransport: Sendable {
                 guard let failure = error as? AttemptFailure else { throw error }
                 let clientError = failure.clientError(
                     action: operation.action, url: url, attempts: attempts, options: options)
-                guard failure.isRetryable, operation.idempotent, transientRetries + 1 < policy.maxAttempts,
-                    attempts < policy.maxTotalAttempts
-                else { throw clientError }
+                progress.failed("\(clientError)")
+                await state.recordError(operation.action, "\(clientError)", answered: false)
                 let delay = policy.backoff(retry: transientRetries, unitRandom: options.runtime.unitRandom())
+                guard failure.isRetryable, operation.idempotent, transientRetries + 1 < policy.maxAttempts,
+                    attempts < policy.maxTotalAttempts, withinBudget(after: delay)
+                else { throw clientError }
                 transientRetries += 1
                 logRetry(operation, attempt: attempts, reason: "\(clientError)", delay: delay, requestId: nil)
                 try await options.runtime.sleep(delay)
@@ -59,17 +83,19 @@ struct ACSTransport: Sendable {
             }
 
             let error = outcome.serviceError(action: operation.action)
+            progress.failed("\(error.code) (HTTP \(error.httpStatus))")
+            await state.recordError(operation.action, "\(error.code) (HTTP \(error.httpStatus))")
             let retryAfter = retryAfter(outcome, policy: policy)
             if error.isThrottling {
                 if let ticket { await limiter?.recordThrottle(ticket) }
-                guard attempts < policy.maxTotalAttempts else {
-                    throw CSClientError.throttled(action: operation.action, attempts: attempts, lastError: error)
-                }
                 // With a limiter the pacing is the backoff; without one, back off with jitter.
                 let delay =
                     retryAfter
                     ?? (limiter == nil
                         ? policy.backoff(retry: throttledRetries, unitRandom: options.runtime.unitRandom()) : .zero)
+                guard attempts < policy.maxTotalAttempts, withinBudget(after: delay) else {
+                    throw CSClientError.throttled(action: operation.action, attempts: attempts, lastError: error)
+                }
                 throttledRetries += 1
                 logRetry(operation, attempt: attempts, reason: error.code, delay: delay, requestId: error.requestId)
                 if delay > .zero { try await options.runtime.sleep(delay) }
@@ -85,8 +111,10 @@ struct ACSTransport: Sendable {
                 }
             }
             let serverDidNotAct = error.code.contains("ServiceUnavailable") || error.httpStatus == 503
+            let delay = retryAfter ?? policy.backoff(retry: transientRetries, unitRandom: options.runtime.unitRandom())
             guard error.isTransient, operation.idempotent || serverDidNotAct,
-                transientRetries + 1 < policy.maxAttempts, attempts < policy.maxTotalAttempts
+                transientRetries + 1 < policy.maxAttempts, attempts < policy.maxTotalAttempts,
+                withinBudget(after: delay)
             else {
                 logger.debug(
                     "CS call failed",
@@ -94,7 +122,6 @@ struct ACSTransport: Sendable {
                         operation, requestId: error.requestId, status: error.httpStatus, attempt: attempts))
                 throw error
             }
-            let delay = retryAfter ?? policy.backoff(retry: transientRetries, unitRandom: options.runtime.unitRandom())
             transientRetries += 1
             logRetry(operation, attempt: attempts, reason: error.code, delay: delay, requestId: error.requestId)
             try await options.runtime.sleep(delay)
@@ -165,8 +192,14 @@ struct ACSTransport: Sendable {
             throw CancellationError()
         } catch {
             try Task.checkCancellation()
-            throw AttemptFailure.network(String(describing: error))
+            throw AttemptFailure.network(Self.networkDetail(error))
         }
+    }
+
+    /// A network error for people: the system's words for an errno (`Connection refused`), else the error itself.
+    static func networkDetail(_ error: any Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        return String(describing: error)
     }
 
     /// `x-acs-retry-after`, read as milliseconds (the official SDK feeds it to a millisecond sleep; the unit is not
@@ -200,6 +233,15 @@ struct ACSTransport: Sendable {
     }
 }
 
+/// What one call has been through so far, for the message when its time budget runs out mid-attempt.
+final class CallProgress: Sendable {
+    private let state = Mutex<(attempts: Int, lastError: String?)>((0, nil))
+
+    func attempted() { state.withLock { $0.attempts += 1 } }
+    func failed(_ error: String) { state.withLock { $0.lastError = error } }
+    var snapshot: (attempts: Int, lastError: String?) { state.withLock { $0 } }
+}
+
 /// Why one attempt produced no HTTP answer.
 enum AttemptFailure: Error, Sendable {
     case timeout
@@ -228,7 +270,7 @@ enum AttemptFailure: Error, Sendable {
 
 /// Runs `operation`, failing with `AttemptFailure.timeout` when it takes longer than `limit` (real time). Covers the
 /// response head and the body, which AsyncHTTPClient's own deadline does not.
-func withDeadline<T: Sendable>(
+private func withDeadline<T: Sendable>(
     _ limit: Duration,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {

@@ -5,6 +5,8 @@ actor CSClientState {
     private let runtime: ClientRuntime
     private var limiters: [String: AdaptiveRateLimiter] = [:]
     private(set) var callCounts: [String: Int] = [:]
+    /// The most recent error answer or failed attempt of any call, for messages about calls that did not finish.
+    private(set) var lastError: String?
 
     init(limiterConfiguration: AdaptiveRateLimiter.Configuration?, runtime: ClientRuntime) {
         self.limiterConfiguration = limiterConfiguration
@@ -13,6 +15,15 @@ actor CSClientState {
 
     func countAttempt(_ action: String) {
         callCounts[action, default: 0] += 1
+    }
+
+    /// Attempts per action that got no HTTP answer at all (timeout, connection failure): an answer the server may
+    /// have acted on without the client seeing it.
+    private(set) var unansweredCounts: [String: Int] = [:]
+
+    func recordError(_ action: String, _ error: String, answered: Bool = true) {
+        lastError = "\(action): \(error)"
+        if !answered { unansweredCounts[action, default: 0] += 1 }
     }
 
     /// The action's limiter, created on first use; `nil` when rate limiting is off.

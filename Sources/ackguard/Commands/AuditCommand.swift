@@ -33,6 +33,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try resultOptions.checkHistoryPath()
         let environment = ProcessInfo.processInfo.environment
         let started = Date()
         let options = ruleOptions.auditOptions
@@ -46,7 +47,7 @@ struct AuditCommand: AsyncParsableCommand {
             do {
                 evidence = try SavedEvidenceReader(directory: savedFolder).read()
             } catch {
-                throw inputError(error.description)
+                throw CommandFailure.classify(error)
             }
             findings = AuditEngine.evaluate(evidence, options: options)
             tags = Self.tags(evidence.map { ($0.record.clusterId, $0.record.tags) })
@@ -65,8 +66,10 @@ struct AuditCommand: AsyncParsableCommand {
                 kind: outcome.sourceKind, regions: outcome.result.regions,
                 account: Self.commonAccount(outcome.clusters.map(\.accountId)), location: outcome.location)
             incomplete = !outcome.result.failedRegions.isEmpty
-            for (region, error) in outcome.result.failedRegions.sorted(by: { $0.key < $1.key }) {
-                notices.append("region \(region) could not be listed, its clusters are missing: \(error)")
+            notices += outcome.completenessNotes
+            // In the table they are printed with the report; elsewhere (a file, JSON for CI) stderr says it too.
+            if outputOptions.format != .table || outputOptions.output != nil {
+                for note in outcome.completenessNotes { Terminal.note(note) }
             }
         }
         let suppressionNotices: [String]

@@ -45,9 +45,9 @@ struct CollectCommand: AsyncParsableCommand {
         Terminal.note(
             "collected \(outcome.clusters.count) cluster(s) from \(outcome.result.regions.count) region(s) into \(outputFolder)"
         )
-        for (region, error) in outcome.result.failedRegions.sorted(by: { $0.key < $1.key }) {
-            Terminal.note("region \(region) could not be listed: \(error)")
+        for note in outcome.completenessNotes { Terminal.note(note) }
+        if !outcome.result.failedRegions.isEmpty || !outcome.unfinished.isEmpty {
+            throw ExitCode(ExitStatus.incomplete)
         }
-        if !outcome.result.failedRegions.isEmpty { throw ExitCode(ExitStatus.incomplete) }
     }
 }

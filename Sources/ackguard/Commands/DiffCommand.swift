@@ -39,7 +39,7 @@ struct DiffCommand: AsyncParsableCommand {
             historyPath
             ?? HistoryStore.defaultPath(
                 environment: ProcessInfo.processInfo.environment,
-                home: FileManager.default.homeDirectoryForCurrentUser.path)
+                home: HomeDirectory.path(environment: ProcessInfo.processInfo.environment))
         do {
             try HistoryStore.checkPath(path, folderMayBeMissing: historyPath == nil)
         } catch {

@@ -108,7 +108,7 @@ struct FixCommand: AsyncParsableCommand {
         let rollbackDirectory =
             rollbackDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? FixOptions.defaultRollbackDirectory(
-                environment: environment, homeDirectory: FileManager.default.homeDirectoryForCurrentUser.path)
+                environment: environment, homeDirectory: HomeDirectory.path(environment: environment))
         let options = FixOptions(
             allowLarge: allowLarge, podVSwitches: podVSwitches, createReplacement: createReplacement,
             rollbackDirectory: rollbackDirectory)

@@ -36,7 +36,7 @@ struct HistoryCommand: AsyncParsableCommand {
             historyPath
             ?? HistoryStore.defaultPath(
                 environment: ProcessInfo.processInfo.environment,
-                home: FileManager.default.homeDirectoryForCurrentUser.path)
+                home: HomeDirectory.path(environment: ProcessInfo.processInfo.environment))
         let renderer = HistoryListRenderer(format: outputFormat)
         do {
             // An explicit --history must name a database file or a new file in an existing folder; the default one

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import Foundation
 import LiveCollection
 
@@ -61,6 +62,21 @@ struct LiveOptions: ParsableArguments {
     @Option(help: "Seconds to wait for one CS API answer.")
     var readTimeout = 10
 
+    @Option(
+        help: """
+            Seconds one CS API call may take in all: attempts, backoff and waiting for its rate limiter. A call \
+            still unanswered then fails with its last error.
+            """)
+    var callBudget = 60
+
+    @Option(
+        help: """
+            Seconds the whole run may take. Clusters not audited by then are reported UNKNOWN (collection-failed) \
+            with the last API error, regions not listed as incomplete; exit 3 (1 with FAILs). Default: no limit \
+            beyond each call's budget.
+            """)
+    var maxDuration: Int?
+
     func validate() throws {
         for arn in roleArns where !arn.hasPrefix("acs:ram::") || !arn.contains(":role/") {
             throw ValidationError("--role-arn \(arn) is not a RAM role ARN (acs:ram::<account>:role/<name>)")
@@ -71,6 +87,11 @@ struct LiveOptions: ParsableArguments {
         }
         if clusterTimeout < 1 { throw ValidationError("--cluster-timeout must be at least 1 second") }
         if readTimeout < 1 { throw ValidationError("--read-timeout must be at least 1 second") }
+        if callBudget < 1 { throw ValidationError("--call-budget must be at least 1 second") }
+        if let maxDuration, maxDuration < 1 { throw ValidationError("--max-duration must be at least 1 second") }
+        for region in regions {
+            if let problem = Identifier.regionId.problem(with: region) { throw ValidationError("--region: \(problem)") }
+        }
         if context != nil && kubeconfig == nil { throw ValidationError("--context needs --kubeconfig") }
         if demo && endpoint != nil { throw ValidationError("--demo starts its own endpoint; drop --endpoint") }
     }

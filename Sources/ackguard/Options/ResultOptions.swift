@@ -18,6 +18,18 @@ struct ResultOptions: ParsableArguments {
     @Flag(help: "Do not store this scan in the history.")
     var noHistory = false
 
+    /// A `--history` that can never hold a database (`/dev/null`, a FIFO, a folder, a missing folder) is refused
+    /// before any API call, not reported as a warning after the audit. (Not `validate()`: argument-parser would
+    /// report it as a usage error.)
+    func checkHistoryPath() throws {
+        guard !noHistory, let historyPath else { return }
+        do {
+            try HistoryStore.checkPath(historyPath, folderMayBeMissing: false)
+        } catch {
+            throw CommandFailure("unusable history database", at: "--history", error.description)
+        }
+    }
+
     /// Marks suppressed findings; returns the findings and the notices (expired or unused entries).
     func applySuppressions(_ findings: [Finding], tags: [String: [String: String]], today: Date) throws -> (
         [Finding], [String]
@@ -39,7 +51,7 @@ struct ResultOptions: ParsableArguments {
         let path =
             historyPath
             ?? HistoryStore.defaultPath(
-                environment: environment, home: FileManager.default.homeDirectoryForCurrentUser.path)
+                environment: environment, home: HomeDirectory.path(environment: environment))
         do {
             try HistoryStore(path: path).record(report, scope: HistoryStore.scope(of: report))
         } catch {

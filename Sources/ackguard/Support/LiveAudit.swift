@@ -44,10 +44,24 @@ struct LiveAudit {
         var findings: [Finding]
         /// What the report needs of each collected cluster besides its findings.
         var clusters: [CollectedCluster]
+        /// Clusters whose collection stopped short (`--max-duration`), by id, with why: their findings are UNKNOWN.
+        var unfinished: [String: String]
         var result: LiveCollectionResult
         var sourceKind: AuditReport.SourceKind
         var location: String
         var callCounts: [String: Int]
+
+        /// What the run could not see, one line each: regions not (completely) listed, clusters not finished.
+        var completenessNotes: [String] {
+            var notes = result.failedRegions.sorted { $0.key < $1.key }.map { region, error in
+                "region \(region) was not listed completely, clusters may be missing: \(error)"
+            }
+            if let (clusterId, why) = unfinished.min(by: { $0.key < $1.key }) {
+                let others = unfinished.count > 1 ? " (and \(unfinished.count - 1) other cluster(s))" : ""
+                notes.append("cluster \(clusterId)\(others) not audited: \(why)")
+            }
+            return notes
+        }
     }
 
     func run() async throws -> Outcome {
@@ -68,7 +82,7 @@ struct LiveAudit {
         do {
             return try await Emulator.start(.demo())
         } catch {
-            throw inputError("cannot start the demo emulator: \(error)")
+            throw CommandFailure("cannot start the demo emulator", "\(error)")
         }
     }
 
@@ -78,6 +92,7 @@ struct LiveAudit {
     func makeHTTPClient() -> HTTPClient {
         var options = CSClientOptions()
         options.readTimeout = .seconds(live.readTimeout)
+        options.retry.maxElapsed = .seconds(live.callBudget)
         return HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: CSClient.httpClientConfiguration(for: options))
     }
@@ -88,13 +103,13 @@ struct LiveAudit {
         if let endpointText {
             guard let url = URL(string: endpointText), let scheme = url.scheme, ["http", "https"].contains(scheme),
                 url.host != nil
-            else { throw inputError("--endpoint \(endpointText) is not an http(s) URL") }
+            else { throw CommandFailure("invalid endpoint", at: "--endpoint", "\(endpointText) is not an http(s) URL") }
             endpoint = url
         }
         var stsEndpoint: URL?
         if let text = live.stsEndpoint {
             guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
-                throw inputError("--sts-endpoint \(text) is not an http(s) URL")
+                throw CommandFailure("invalid endpoint", at: "--sts-endpoint", "\(text) is not an http(s) URL")
             }
             stsEndpoint = url
         }
@@ -106,7 +121,7 @@ struct LiveAudit {
             do {
                 kubernetes = .kubeconfig(try Kubeconfig.load(path: path), context: live.context)
             } catch {
-                throw inputError("\(error)")
+                throw CommandFailure("cannot use the kubeconfig", at: path, "\(error)")
             }
         }
         let credentials: any CredentialProvider
@@ -116,23 +131,24 @@ struct LiveAudit {
                 ACSCredential(accessKeyId: key.id, accessKeySecret: key.secret, providerName: "emulator_demo"))
         } else {
             let credentialEnvironment = CredentialEnvironment(
-                variables: environment, homeDirectory: FileManager.default.homeDirectoryForCurrentUser.path,
+                variables: environment, homeDirectory: HomeDirectory.path(environment: environment),
                 profile: live.profile ?? environment["ALIBABA_CLOUD_PROFILE"], stsEndpoint: stsEndpoint)
             credentials = CredentialChain.default(environment: credentialEnvironment, httpClient: httpClient)
             do {
                 _ = try await credentials.credential()
             } catch {
-                throw inputError("\(error)")
+                throw CommandFailure.classify(error)
             }
         }
         var clientOptions = CSClientOptions()
         clientOptions.endpoint = endpoint
         clientOptions.readTimeout = .seconds(live.readTimeout)
+        clientOptions.retry.maxElapsed = .seconds(live.callBudget)
         clientOptions.userAgent = "ackguard/\(ACKGuard.version)"
         let client = CSClient(httpClient: httpClient, credentials: credentials, options: clientOptions)
         var accounts: [(accountId: String, client: CSClient)] = []
         let roleEnvironment = CredentialEnvironment(
-            variables: environment, homeDirectory: FileManager.default.homeDirectoryForCurrentUser.path,
+            variables: environment, homeDirectory: HomeDirectory.path(environment: environment),
             profile: live.profile, stsEndpoint: stsEndpoint ?? emulator?.endpoint)
         for roleArn in live.roleArns {
             let role = RAMRoleARNCredentialProvider(
@@ -141,7 +157,7 @@ struct LiveAudit {
             do {
                 _ = try await role.credential()
             } catch {
-                throw inputError("cannot assume \(roleArn): \(error)")
+                throw CommandFailure("cannot assume the role", at: roleArn, "\(error)")
             }
             accounts.append(
                 (
@@ -149,10 +165,11 @@ struct LiveAudit {
                     CSClient(httpClient: httpClient, credentials: role, options: clientOptions)
                 ))
         }
-        let options = LiveCollectionOptions(
+        var options = LiveCollectionOptions(
             regions: live.regions.isEmpty ? nil : live.regions, concurrency: live.concurrency,
             kubernetes: kubernetes, readCoverage: readCoverage, clusterTimeout: .seconds(live.clusterTimeout),
             keepListingPages: keepsListingPages)
+        options.limitDuration(to: live.maxDuration.map { .seconds($0) })
         return LiveConnection(
             client: client, collectionOptions: options, sourceKind: emulator == nil ? .live : .emulator,
             location: endpoint?.absoluteString ?? "Alibaba Cloud CS API", accounts: accounts)
@@ -185,6 +202,7 @@ struct LiveAudit {
             }
             total.findings += outcome.findings
             total.clusters += outcome.clusters
+            total.unfinished.merge(outcome.unfinished) { first, _ in first }
             total.result.regions = Array(Set(total.result.regions + outcome.result.regions)).sorted()
             total.result.listingPages += outcome.result.listingPages
             total.result.clusterCount += outcome.result.clusterCount
@@ -212,22 +230,18 @@ struct LiveAudit {
                     var evidence = try documents.evidence()
                     if let account { evidence.record.accountId = account }
                     let findings = evaluation.map { AuditEngine.evaluate(evidence, options: $0) } ?? []
-                    await store.add(findings, CollectedCluster(record: evidence.record))
+                    await store.add(
+                        findings, CollectedCluster(record: evidence.record), unfinished: documents.collectionError)
                 },
                 progress: { done, total in progress.update(done: done, total: total) })
-        } catch let error as ACSServiceError {
+        } catch {
             progress.finish()
-            throw inputError("the CS API refused the audit: \(error)")
-        } catch let error as EvidenceFileError {
-            progress.finish()
-            throw inputError("\(error)")
-        } catch let error as CredentialError {
-            progress.finish()
-            throw inputError("\(error)")
+            throw CommandFailure.classify(error, endpoint: connection.location)
         }
         progress.finish()
         return Outcome(
-            findings: await store.findings, clusters: await store.clusters, result: result,
+            findings: await store.findings, clusters: await store.clusters, unfinished: await store.unfinished,
+            result: result,
             sourceKind: connection.sourceKind, location: connection.location, callCounts: await client.callCounts)
     }
 }
@@ -260,9 +274,11 @@ struct CollectedCluster {
 actor FindingStore {
     private(set) var findings: [Finding] = []
     private(set) var clusters: [CollectedCluster] = []
+    private(set) var unfinished: [String: String] = [:]
 
-    func add(_ findings: [Finding], _ cluster: CollectedCluster) {
+    func add(_ findings: [Finding], _ cluster: CollectedCluster, unfinished problem: String?) {
         self.findings += findings
         clusters.append(cluster)
+        if let problem { unfinished[cluster.clusterId] = problem }
     }
 }
