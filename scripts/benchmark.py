@@ -253,6 +253,8 @@ def run_tool(tool, emulator, binaries, python, run, concurrency, workdir):
     env.update({
         "ALIBABA_CLOUD_ACCESS_KEY_ID": KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": KEY_SECRET,
         "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+        # Never leave this machine: no credential chain may probe the ECS metadata service.
+        "ACKGUARD_NO_METADATA_PROBE": "1", "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
     })
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         env.pop(name, None)
