@@ -2,14 +2,15 @@
 # The fault soak over many seeds (not in CI: about 40 s a seed on 2 cores). Prints one line per seed and the
 # failures at the end; exit 1 when any seed failed.
 # Usage: scripts/soak-loop.sh [FIRST_SEED] [COUNT] [CLUSTERS]     (defaults: 1 50 150)
-# Set ACKGUARD_SOAK_LOAD=1 to run a CPU hog beside it (what the full test suite does to the soak in CI).
+# Set ACKGUARD_SOAK_LOAD=1 to run a CPU hog beside it (what the full test suite does to the soak in CI);
+# ACKGUARD_SOAK_SKIP_BUILD=1 uses the test binary as built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 first=${1:-1}
 count=${2:-50}
 clusters=${3:-150}
 export ACKGUARD_NO_METADATA_PROBE=1
-swift build --build-tests >/dev/null
+[ "${ACKGUARD_SOAK_SKIP_BUILD:-0}" = "1" ] || swift build --build-tests >/dev/null
 hog=""
 if [ "${ACKGUARD_SOAK_LOAD:-0}" = "1" ]; then
     ( while :; do :; done ) &
