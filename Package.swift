@@ -228,6 +228,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Seeded fuzzing of the readers and evaluators (ACKGUARD_FUZZ_ITERATIONS, ACKGUARD_FUZZ_SEED).
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["Audit", "Collection", "InfrastructureAsCode"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ackguardTests",
             dependencies: ["ackguard", "Audit"],

@@ -255,7 +255,12 @@ private struct JSONParser {
                         throw error("unpaired surrogate in \\u escape")
                     }
                 default:
-                    throw error("invalid escape '\\\(Character(Unicode.Scalar(escape)))' in string", at: index - 2)
+                    // The byte is shown only when printable: a control character would break the one-line error.
+                    let shown =
+                        escape >= 0x21 && escape < 0x7F
+                        ? "'\\\(Character(Unicode.Scalar(escape)))'"
+                        : "'\\' followed by byte 0x" + String(escape, radix: 16, uppercase: true)
+                    throw error("invalid escape \(shown) in string", at: index - 2)
                 }
                 runStart = index
                 continue

@@ -7,7 +7,10 @@ public enum EvidenceFileError: Error, Sendable, Equatable, CustomStringConvertib
     case unexpectedContent(path: String, problem: String)
     case noClusterListing(directory: String)
 
-    public var description: String {
+    /// One line, with control characters escaped: paths and problems may carry bytes from a hostile folder.
+    public var description: String { EvidenceFile.escaped(rawDescription) }
+
+    private var rawDescription: String {
         switch self {
         case .missingDirectory(let path): "\(path): no such directory"
         case .unreadable(let path, let reason): "\(path): cannot be read: \(reason)"
