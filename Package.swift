@@ -90,6 +90,7 @@ let package = Package(
             name: "Remediation",
             dependencies: [
                 "Audit", "Collection", "LiveCollection", "AlibabaCloud", "KubernetesAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
