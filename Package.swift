@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "AlibabaCloud",
             dependencies: [
-                "AlibabaCloudSigning", "Audit",
+                "AlibabaCloudSigning", "JSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "KubernetesAPI",
             dependencies: [
-                "Audit",
+                "JSON",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -61,8 +61,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // JSON values, the one bounded parser (ParseLimits) and serialisation; no dependencies.
+        .target(name: "JSON", swiftSettings: strict),
         // Evidence in, findings out. No I/O, no clock, no randomness.
-        .target(name: "Audit", swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["JSON"], swiftSettings: strict),
         // Builds evidence from API documents: the saved-folder reader and writer, the decoding shared with live.
         .target(
             name: "Collection",

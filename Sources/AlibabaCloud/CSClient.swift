@@ -1,6 +1,6 @@
 import AlibabaCloudSigning
 import AsyncHTTPClient
-import Audit
+import JSON
 import Foundation
 import Logging
 import NIOCore

@@ -1,4 +1,4 @@
-import Audit
+import JSON
 import Foundation
 
 extension KubernetesClient {

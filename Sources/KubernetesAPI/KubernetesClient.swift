@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Audit
+import JSON
 import Foundation
 import Logging
 import NIOCore

@@ -1,5 +1,5 @@
 import AlibabaCloudSigning
-import Audit
+import JSON
 import Foundation
 
 /// `DescribeClusterUserKubeconfig`: `{"config": <kubeconfig YAML>, "expiration": <RFC 3339 UTC>}`.

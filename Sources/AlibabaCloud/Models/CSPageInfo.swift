@@ -1,4 +1,4 @@
-import Audit
+import JSON
 
 /// `page_info` of paged CS listings.
 public struct CSPageInfo: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Audit
+import JSON
 
 /// One entry of `DescribeRegions` (`{"regionId": …, "localName": …}`).
 public struct CSRegion: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Audit
+import JSON
 
 /// A decoded CS answer together with the exact JSON it came from (saved as evidence) and its request id.
 public struct CSResponse<Value: Sendable>: Sendable {

@@ -1,4 +1,4 @@
-import Audit
+import JSON
 
 /// A resource tag, `{"key": …, "value": …}`.
 public struct CSTag: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Audit
+import JSON
 import Foundation
 
 /// Tolerant field access for the CS models: wrong types give `nil`, never an error.

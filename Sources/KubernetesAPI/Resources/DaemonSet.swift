@@ -1,4 +1,4 @@
-import Audit
+import JSON
 
 /// An `apps/v1` DaemonSet (what a rollout restart needs).
 public struct DaemonSet: KubernetesResource, Hashable {

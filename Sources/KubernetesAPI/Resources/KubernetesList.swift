@@ -1,4 +1,4 @@
-import Audit
+import JSON
 
 /// A list of objects of one kind, with the list as received (`raw`, merged across pages by
 /// ``KubernetesClient/list(_:pageSize:maxPages:)``).

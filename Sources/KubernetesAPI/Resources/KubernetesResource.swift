@@ -1,4 +1,4 @@
-import Audit
+import JSON
 import Foundation
 
 /// A typed view of a Kubernetes object that also keeps the object exactly as received (`raw`).

@@ -1,4 +1,4 @@
-import Audit
+import JSON
 
 /// A `v1` Namespace.
 public struct Namespace: KubernetesResource, Hashable {

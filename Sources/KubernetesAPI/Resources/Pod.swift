@@ -1,4 +1,4 @@
-import Audit
+import JSON
 
 /// A `v1` Pod (only what policy coverage needs).
 public struct Pod: KubernetesResource, Hashable {
