@@ -61,7 +61,9 @@ public struct HistoryDiffRenderer: Sendable {
     func text(_ diff: HistoryDiff) -> String {
         var output = "Scan \(diff.old.id) (\(diff.old.finishedAt)) -> scan \(diff.new.id) (\(diff.new.finishedAt))\n"
         if !diff.sameScope {
-            output += "note: the scans have different scopes:\n  old \(diff.old.scope)\n  new \(diff.new.scope)\n"
+            output +=
+                "note: the scans have different scopes:\n  old \(InertText.escaped(diff.old.scope))\n"
+                + "  new \(InertText.escaped(diff.new.scope))\n"
         }
         let sections: [(String, [HistoryDiff.Change])] = [
             ("New failures", diff.newFailures),

@@ -1,6 +1,10 @@
-/// Left-aligned columns separated by two spaces; the last column is not padded.
+import Audit
+
+/// Left-aligned columns separated by two spaces; the last column is not padded. Every cell is made inert
+/// (``InertText``): names and ids come from cloud APIs and saved folders, and one scan or change is one line.
 enum TextTable {
     static func render(header: [String], rows: [[String]]) -> String {
+        let rows = rows.map { $0.map(InertText.escaped) }
         var widths = header.map(\.count)
         for row in rows {
             for (column, cell) in row.enumerated() where column < widths.count {

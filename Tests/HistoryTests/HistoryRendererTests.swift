@@ -64,3 +64,17 @@ import Testing
         #expect(HistoryListRenderer(format: .json).render([]) == "{\n  \"scans\": []\n}\n")
     }
 }
+
+@Suite struct HistoryInertTextTests {
+    @Test("history tables make names from outside inert: one cell, no control character reaches the terminal")
+    func cellsAreInert() {
+        let text = TextTable.render(
+            header: ["RULE", "CLUSTER", "CHANGE"],
+            rows: [["ack-network-policy-support", "cn-hangzhou/c1 (prod\nFAKE ROW PASS\u{1B}[2J)", "\u{202E}x"]])
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2, "header and one row: \(text)")
+        #expect(text.contains(#"prod\nFAKE ROW PASS\u{1b}[2J"#))
+        #expect(text.contains(#"\u{202e}x"#))
+        #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
+    }
+}
