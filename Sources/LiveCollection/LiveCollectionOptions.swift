@@ -36,10 +36,12 @@ public struct LiveCollectionOptions: Sendable {
     /// does not save them leaves this off: the listing then lives only as compact text until each cluster's turn.
     public var keepListingPages: Bool
 
-    /// The whole run's time limit (`--max-duration`), for messages; ``deadline`` is when it ends.
+    /// The whole run's time limit (`--max-duration`): without a ``deadline``, a collection ends this long after it
+    /// starts.
     public var maxDuration: Duration?
-    /// When the run must end: a region not listed by then is reported as failed, and a cluster that still needs
-    /// calls keeps only its listing and is reported UNKNOWN (`collection-failed`). `nil`: no limit but each call's.
+    /// When the run must end (set it when several collections share one limit): a region not listed by then is
+    /// reported as failed, and a cluster that still needs calls keeps only its listing and is reported UNKNOWN
+    /// (`collection-failed`). `nil` with no ``maxDuration``: no limit but each call's.
     public var deadline: ContinuousClock.Instant?
 
     /// Sets ``maxDuration`` and a ``deadline`` that far from now.

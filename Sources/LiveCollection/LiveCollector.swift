@@ -48,7 +48,8 @@ public struct LiveCollector: Sendable {
         }
         // Listing: one region after another would waste the latency; all at once is bounded by the region count.
         let collector = self
-        let deadline = options.deadline
+        // The run's deadline: as set for the whole run (several accounts share one), else `maxDuration` from now.
+        let deadline = options.deadline ?? options.maxDuration.map { ContinuousClock.now.advanced(by: $0) }
         var listings = await withTaskGroup(of: (String, Result<RegionListing, any Error>).self) { group in
             for region in regions {
                 group.addTask {

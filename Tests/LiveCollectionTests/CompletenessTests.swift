@@ -96,8 +96,9 @@ extension LiveCollectionTests {
         // budget is longer). Nothing sleeps on the server, so the emulator stops at once.
         var configuration = EmulatorConfiguration.demo()
         configuration.faults.perAPI["GetClusterAddonInstance"] = APIFaults(throttlingFraction: 1)
+        // The limit counts from the start of the collection (not of the emulator, slow to start on a loaded machine).
         var options = LiveCollectionOptions()
-        options.limitDuration(to: .seconds(8))
+        options.maxDuration = .seconds(8)
         let started = ContinuousClock.now
         let live = try await run(configuration, options: options)
         #expect(started.duration(to: .now) < .seconds(40), "the run ends at its deadline, not the API's pace")
