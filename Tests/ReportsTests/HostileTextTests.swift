@@ -41,7 +41,7 @@ struct HostileTextTests {
         arguments: [false, true])
     func table(color: Bool) {
         for verbose in [false, true] {
-            let text = TableReportRenderer(color: color, verbose: verbose, maxMessageWidth: 400).render(Self.report)
+            let text = TableReportRenderer(color: color, verbose: verbose, width: 400).render(Self.report)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             // Only the renderer's own colour sequences may carry ESC: strip them, then nothing active is left.
             let uncoloured = text.replacing(/\u{1B}\[[0-9;]*m/, with: "")

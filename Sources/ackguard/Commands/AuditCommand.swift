@@ -84,16 +84,17 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func finish(_ report: AuditReport, environment: [String: String], incomplete: Bool = false) throws {
+        var code = report.summary.exitCode
+        if incomplete && code == ExitStatus.clean { code = ExitStatus.incomplete }
         let color = outputOptions.useColor(environment: environment)
-        let text = renderReport(report, format: outputOptions.format, color: color, verbose: outputOptions.verbose)
+        let text = renderReport(
+            report, format: outputOptions.format, color: color, verbose: outputOptions.verbose, exitCode: code)
         do {
             try outputOptions.emit(text, summary: TableReportRenderer().summaryLine(report))
         } catch {
             throw inputError(
                 "cannot write the report to \(outputOptions.output ?? "stdout"): \(error.localizedDescription)")
         }
-        var code = report.summary.exitCode
-        if incomplete && code == ExitStatus.clean { code = ExitStatus.incomplete }
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -7,6 +7,7 @@ import Collection
 import Foundation
 import LiveCollection
 import Remediation
+import Synchronization
 
 struct FixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,8 +71,17 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the terway-eniip rollout of one cluster.")
     var rolloutTimeout = 300
 
-    @Option(name: .shortAndLong, help: "Output format: table or json.")
-    var format: Format = .table
+    @Option(
+        name: [.customShort("f"), .customLong("format")],
+        help: ArgumentHelp(
+            "Output format: table or json (default: json for an --output FILE.json).", valueName: "format"))
+    var explicitFormat: Format?
+
+    @Option(name: .shortAndLong, help: "Write the plan or outcome to FILE (atomically) instead of stdout.")
+    var output: String?
+
+    /// The format asked for, else json for a `.json` output file, else the text plan.
+    var format: Format { explicitFormat ?? (output.flatMap(OutputFile.inferredFormat) == .json ? .json : .table) }
 
     @OptionGroup var liveOptions: LiveOptions
 
@@ -92,6 +102,10 @@ struct FixCommand: AsyncParsableCommand {
         }
         if liveOptions.noKubernetes {
             throw ValidationError("fix needs the clusters' Kubernetes APIs; drop --no-kubernetes")
+        }
+        if let output {
+            try OutputFile.check(
+                output, explicit: explicitFormat.map { $0 == .json ? .json : .table }, accepted: [.table, .json])
         }
     }
 
@@ -118,6 +132,7 @@ struct FixCommand: AsyncParsableCommand {
         let live = LiveAudit(live: liveOptions, readCoverage: false, quiet: quiet, environment: environment)
         let httpClient = live.makeHTTPClient()
         let result: Result<Int32, any Error>
+        let out = FixOutput(file: output)
         do {
             let connection = try await live.connect(emulator: emulator, httpClient: httpClient)
             let collector = LiveCollector(client: connection.client, options: connection.collectionOptions)
@@ -130,17 +145,20 @@ struct FixCommand: AsyncParsableCommand {
                 events: { event in if !quiet { FixProgress.report(event) } }, toolVersion: ACKGuard.version,
                 sourceLocation: connection.location)
             if let rollback {
-                result = .success(try await restore(rollback, context: context, started: started))
+                result = .success(try await restore(rollback, context: context, started: started, out: out))
             } else {
                 result = .success(
                     try await fix(
-                        options: options, context: context, live: live, connection: connection, started: started))
+                        options: options, context: context, live: live, connection: connection, started: started,
+                        out: out))
             }
         } catch {
             result = .failure(error)
         }
         try? await httpClient.shutdown()
         await emulator?.stop()
+        // What was printed so far is written even when the run ends with an error: a plan is never lost.
+        try out.finish()
         let code = try result.get()
         if code != 0 { throw ExitCode(code) }
     }
@@ -148,7 +166,8 @@ struct FixCommand: AsyncParsableCommand {
     // MARK: - Plan and apply
 
     func fix(
-        options: FixOptions, context: RemediationContext, live: LiveAudit, connection: LiveConnection, started: Date
+        options: FixOptions, context: RemediationContext, live: LiveAudit, connection: LiveConnection, started: Date,
+        out: FixOutput
     ) async throws -> Int32 {
         let (audited, notices) = try await audit(live, connection: connection)
         var scope = audited
@@ -166,11 +185,11 @@ struct FixCommand: AsyncParsableCommand {
         var run = FixRun(
             mode: apply ? .apply : .plan, startedAt: Timestamp.rfc3339(started), finishedAt: "",
             source: context.sourceLocation, plan: plan, notices: notices)
-        if format == .table { Terminal.writeStdout(FixReportText.plan(plan)) }
+        if format == .table { out.write(FixReportText.plan(plan)) }
         for notice in notices { Terminal.note(notice) }
         guard apply else {
             run.finishedAt = Timestamp.rfc3339(Date())
-            if format == .json { Terminal.writeStdout(FixReportJSON.render(run, toolVersion: ACKGuard.version)) }
+            if format == .json { out.write(FixReportJSON.render(run, toolVersion: ACKGuard.version)) }
             // As `audit`: a region that could not be listed makes a clean plan incomplete (FixRun.exitCode).
             return run.exitCode
         }
@@ -195,8 +214,8 @@ struct FixCommand: AsyncParsableCommand {
                 "\(outcome.clusterName) (\(outcome.clusterId)) was not changed: \(outcome.error ?? "refused")")
         }
         switch format {
-        case .table: Terminal.writeStdout("\n" + FixReportText.outcomes(run))
-        case .json: Terminal.writeStdout(FixReportJSON.render(run, toolVersion: ACKGuard.version))
+        case .table: out.write("\n" + FixReportText.outcomes(run))
+        case .json: out.write(FixReportJSON.render(run, toolVersion: ACKGuard.version))
         }
         return run.exitCode
     }
@@ -216,7 +235,7 @@ struct FixCommand: AsyncParsableCommand {
 
     // MARK: - Rollback
 
-    func restore(_ path: String, context: RemediationContext, started: Date) async throws -> Int32 {
+    func restore(_ path: String, context: RemediationContext, started: Date, out: FixOutput) async throws -> Int32 {
         let file: RollbackFile
         do {
             file = try RollbackFile.load(from: URL(fileURLWithPath: path))
@@ -244,7 +263,7 @@ struct FixCommand: AsyncParsableCommand {
                         + "disable_network_policy back to \(entry.configMap.prior), add-on NetworkPolicy back to "
                         + "\(entry.addon.priorNetworkPolicy), then restart terway-eniip")
             }
-            Terminal.writeStdout(lines.joined(separator: "\n") + "\n")
+            out.write(lines.joined(separator: "\n") + "\n")
         }
         if !verified.isEmpty && !yes {
             guard Self.confirm("Restore \(verified.count) cluster(s) to the recorded state?") else {
@@ -257,8 +276,8 @@ struct FixCommand: AsyncParsableCommand {
             mode: .rollback, startedAt: Timestamp.rfc3339(started), finishedAt: Timestamp.rfc3339(Date()),
             source: context.sourceLocation, plan: nil, outcomes: outcomes, rollbackFile: path)
         switch format {
-        case .table: Terminal.writeStdout("\n" + FixReportText.outcomes(run))
-        case .json: Terminal.writeStdout(FixReportJSON.render(run, toolVersion: ACKGuard.version))
+        case .table: out.write("\n" + FixReportText.outcomes(run))
+        case .json: out.write(FixReportJSON.render(run, toolVersion: ACKGuard.version))
         }
         return run.exitCode
     }
@@ -297,4 +316,30 @@ actor DocumentStore {
     func add(_ documents: ClusterDocuments) { items.append(documents) }
 
     func all() -> [ClusterDocuments] { items }
+}
+
+/// Where `fix` prints its plan and outcome: stdout, or with `--output` a buffer written atomically at the end (the
+/// text is made in several steps; a file must never hold half of it).
+final class FixOutput: Sendable {
+    let file: String?
+    private let buffer = Mutex("")
+
+    init(file: String?) { self.file = file }
+
+    func write(_ text: String) {
+        guard file != nil else { return Terminal.writeStdout(text) }
+        buffer.withLock { $0 += text }
+    }
+
+    func finish() throws {
+        guard let file else { return }
+        let text = buffer.withLock { $0 }
+        guard !text.isEmpty else { return }
+        do {
+            try writeAtomically(text, to: file)
+        } catch {
+            throw inputError("cannot write the report to \(file): \(error.localizedDescription)")
+        }
+        Terminal.note("report written to \(file)")
+    }
 }

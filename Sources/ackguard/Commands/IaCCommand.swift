@@ -71,15 +71,21 @@ struct IaCCommand: AsyncParsableCommand {
             source: .init(kind: .iac, regions: regions, location: paths.joined(separator: " ")),
             rules: [.networkPolicySupport], findings: findings,
             notices: result.diagnostics.map { "not checked: \($0.description)" } + result.notices)
+        let code = result.diagnostics.isEmpty ? report.summary.exitCode : ExitStatus.inputError
+        // Nothing was found because nothing parsed: the errors on stderr say so; a table saying "No resources
+        // found." on stdout would read as a clean result.
+        if findings.isEmpty && !result.diagnostics.isEmpty && outputOptions.format == .table {
+            throw ExitCode(code)
+        }
         let color = outputOptions.useColor(environment: environment)
-        let text = renderReport(report, format: outputOptions.format, color: color, verbose: outputOptions.verbose)
+        let text = renderReport(
+            report, format: outputOptions.format, color: color, verbose: outputOptions.verbose, exitCode: code)
         do {
             try outputOptions.emit(text, summary: TableReportRenderer().summaryLine(report))
         } catch {
             throw inputError(
                 "cannot write the report to \(outputOptions.output ?? "stdout"): \(error.localizedDescription)")
         }
-        let code = result.diagnostics.isEmpty ? report.summary.exitCode : ExitStatus.inputError
         if code != 0 { throw ExitCode(code) }
     }
 }

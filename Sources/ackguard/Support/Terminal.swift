@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Reports
 
 #if canImport(Glibc)
     import Glibc
@@ -12,6 +13,22 @@ import Foundation
 /// Where the CLI writes: stdout carries the report; progress, notes and errors go to stderr.
 enum Terminal {
     static func isTTY(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
+    /// The width the table is laid out for: `COLUMNS` when it is a positive number (what shells export, and how a
+    /// user or a test asks for a width), else the terminal's own size (TIOCGWINSZ on stdout), else
+    /// ``TableReportRenderer/defaultWidth`` (a file, a pipe, CI).
+    static func columns(environment: [String: String], descriptor: Int32 = STDOUT_FILENO) -> Int {
+        if let text = environment["COLUMNS"], let columns = Int(text.trimmingCharacters(in: .whitespaces)),
+            columns > 0
+        {
+            return min(columns, 10_000)
+        }
+        var size = winsize()
+        if isTTY(descriptor), ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
+        return TableReportRenderer.defaultWidth
+    }
 
     static func writeStdout(_ text: String) {
         withUTF8Data(text) { FileHandle.standardOutput.write($0) }
