@@ -16,6 +16,9 @@ public struct ClusterDocuments: Sendable {
     public var kubernetes: [String: JSONValue]
     /// The file a document was read from, by its layout path, when it differs (a `.yaml` file, say).
     public var fileNames: [String: String] = [:]
+    /// The API call a live document came from (`GET /api/v1/nodes`), by its layout path: evidence names the call,
+    /// not a file that does not exist in a live run. Saved folders leave it empty (their evidence names the file).
+    public var sources: [String: String] = [:]
     /// Why the collection of this cluster stopped short of what the rules need (the run's time limit ran out): its
     /// findings are then UNKNOWN `collection-failed` (``ClusterEvidence/collectionError``).
     public var collectionError: String?
@@ -41,7 +44,7 @@ public struct ClusterDocuments: Sendable {
     /// legacy record its region only in `parameters`): the cluster id, the region id and every add-on name must have
     /// their documented shapes (``Identifier``), or this throws naming the value and the document it came from.
     public func evidence() throws(EvidenceFileError) -> ClusterEvidence {
-        func sourceName(_ path: String) -> String { fileNames[path] ?? path }
+        func sourceName(_ path: String) -> String { sources[path] ?? fileNames[path] ?? path }
         let record = EvidenceDecoding.record(from: descriptions)
         let recordSource = descriptions.last.map { sourceName($0.source) } ?? "cluster \(InertText.quoted(clusterId))"
         try EvidenceDecoding.requireIdentifier(clusterId, .clusterId, source: recordSource)

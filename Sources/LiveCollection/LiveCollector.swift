@@ -278,17 +278,23 @@ public struct LiveCollector: Sendable {
     /// cluster needs (``EvidenceNeeds``), asked again once the add-on API has answered.
     func collectCluster(_ listings: [JSONValue]) async -> ClusterDocuments {
         let id = listings.first?["cluster_id"]?.stringValue ?? ""
-        var documents = ClusterDocuments(clusterId: id, descriptions: listings.map { ($0, "clusters.json") })
+        var documents = ClusterDocuments(clusterId: id, descriptions: listings.map { ($0, Self.listingSource) })
         let record = EvidenceDecoding.record(from: documents.descriptions)
         let readCoverage = options.readCoverage
         if EvidenceNeeds.of(ClusterEvidence(record: record), readCoverage: readCoverage).addonInstance {
             documents.addons["terway-eniip"] = await addonDocument(clusterId: id, region: record.regionId)
+            documents.sources[ClusterDocuments.addonPath(clusterId: id, name: "terway-eniip")] =
+                "GET /clusters/\(id)/addon_instances/terway-eniip"
         }
         let evidence = (try? documents.evidence()) ?? ClusterEvidence(record: record)
         let files = EvidenceNeeds.of(evidence, readCoverage: readCoverage).kubernetesFiles
         guard !files.isEmpty else { return documents }
         if case .none = options.kubernetes { return documents }
         documents.kubernetes = await kubernetesDocuments(record: record, files: files)
+        for file in documents.kubernetes.keys {
+            guard let path = Self.kubernetesPaths[file] else { continue }
+            documents.sources[ClusterDocuments.kubernetesPath(clusterId: id, file: file)] = "GET " + path
+        }
         return documents
     }
 
@@ -301,7 +307,7 @@ public struct LiveCollector: Sendable {
         guard let deadline else { return await collectCluster(listings) }
         var documents = ClusterDocuments(
             clusterId: listings.first?["cluster_id"]?.stringValue ?? "",
-            descriptions: listings.map { ($0, "clusters.json") })
+            descriptions: listings.map { ($0, Self.listingSource) })
         let needs = EvidenceNeeds.of(
             ClusterEvidence(record: EvidenceDecoding.record(from: documents.descriptions)),
             readCoverage: options.readCoverage)
@@ -367,6 +373,58 @@ public struct LiveCollector: Sendable {
         return Dictionary(uniqueKeysWithValues: files.map { ($0, status) })
     }
 
+    /// The call that names a live cluster description in its evidence (DescribeClustersV1), where a saved folder
+    /// names `clusters.json`.
+    public static let listingSource = "GET /api/v1/clusters"
+
+    /// The Kubernetes API path each evidence file is read from: the reads, and the source their evidence names.
+    public static let kubernetesPaths: [String: String] = [
+        "eni-config": "/api/v1/namespaces/kube-system/configmaps/eni-config", "nodes": "/api/v1/nodes",
+        "namespaces": "/api/v1/namespaces", "networkpolicies": "/apis/networking.k8s.io/v1/networkpolicies",
+        "pods": "/api/v1/pods",
+    ]
+
+    /// `text` with every live source of cluster `clusterId` in it (`GET /api/v1/nodes`) replaced by its
+    /// saved-folder name (`kubernetes/<id>/nodes.json`): where `collect` writes that document and what `audit --from`
+    /// names. A source is a whole string (an evidence `source`) or in parentheses in a message (`… (GET /api/v1/pods)`);
+    /// the same words elsewhere (an API's own error text) are left as they are.
+    public static func savedNames(in text: String, clusterId: String) -> String {
+        guard text.contains("GET /") else { return text }
+        var names = [listingSource: "clusters.json"]
+        for (file, path) in kubernetesPaths {
+            names["GET " + path] = ClusterDocuments.kubernetesPath(clusterId: clusterId, file: file)
+        }
+        let addon = "GET /clusters/\(clusterId)/addon_instances/terway-eniip"
+        names[addon] = ClusterDocuments.addonPath(clusterId: clusterId, name: "terway-eniip")
+        if let name = names[text] { return name }
+        var text = text
+        for (source, name) in names { text = text.replacingOccurrences(of: "(\(source))", with: "(\(name))") }
+        return text
+    }
+
+    /// `finding` with every live source in its message, warnings and evidence replaced by its saved-folder name
+    /// (``savedNames(in:clusterId:)``): a live audit and the re-audit of what `collect` saved then compare equal,
+    /// the sources being the one thing that rightly differs.
+    public static func withSavedSources(_ finding: Finding) -> Finding {
+        let id = finding.clusterId
+        func rename(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .string(let text): .string(savedNames(in: text, clusterId: id))
+            case .array(let items): .array(items.map(rename))
+            case .object(let fields): .object(fields.mapValues(rename))
+            default: value
+            }
+        }
+        var renamed = finding
+        renamed.message = savedNames(in: finding.message, clusterId: id)
+        renamed.evidence = finding.evidence.mapValues(rename)
+        for index in renamed.warnings.indices {
+            renamed.warnings[index].message = savedNames(in: renamed.warnings[index].message, clusterId: id)
+            renamed.warnings[index].details = renamed.warnings[index].details.mapValues(rename)
+        }
+        return renamed
+    }
+
     func readKubernetes(endpoint: KubernetesEndpoint, files: [String]) async -> [String: JSONValue] {
         let client: KubernetesClient
         do {
@@ -379,16 +437,8 @@ public struct LiveCollector: Sendable {
         for file in files {
             if Task.isCancelled { break }
             do {
-                switch file {
-                case "eni-config":
-                    documents[file] = try await client.get("/api/v1/namespaces/kube-system/configmaps/eni-config")
-                case "nodes": documents[file] = try await client.list("/api/v1/nodes")
-                case "namespaces": documents[file] = try await client.list("/api/v1/namespaces")
-                case "networkpolicies":
-                    documents[file] = try await client.list("/apis/networking.k8s.io/v1/networkpolicies")
-                case "pods": documents[file] = try await client.list("/api/v1/pods")
-                default: break
-                }
+                guard let path = Self.kubernetesPaths[file] else { continue }
+                documents[file] = try await file == "eni-config" ? client.get(path) : client.list(path)
             } catch {
                 documents[file] = ErrorDocuments.status(for: error, doing: "read \(file)")
                 if !ErrorDocuments.isPerResource(error) {

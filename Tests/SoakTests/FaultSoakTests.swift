@@ -122,8 +122,9 @@ struct FaultSoakTests {
         #expect(attempts > cleanAttempts * 5 / 4, "retries: \(attempts) CS calls against \(cleanAttempts) fault-free")
 
         // What `collect` writes re-audits to the same findings, faults, deletions and re-listed regions included.
-        #expect(faulty.savedFindings == faulty.findings)
-        #expect(clean.savedFindings == clean.findings)
+        // Live evidence names the API call, saved evidence the file: the one difference (issue 18).
+        #expect(faulty.savedFindings == faulty.findings.map(LiveCollector.withSavedSources))
+        #expect(clean.savedFindings == clean.findings.map(LiveCollector.withSavedSources))
 
         // The fault-free run is the reference: every cluster, each with the verdict its situation has.
         #expect(clean.result.failedRegions.isEmpty)
