@@ -29,6 +29,9 @@ swift test --skip-build 2>&1 | tee .test-log.txt
 grep -qE "Test run with [0-9]+ tests? .*passed" .test-log.txt
 rm -f .test-log.txt
 
+echo "== install test (scripts/install.sh --debug into a temporary PREFIX; the binary runs with only HOME and PATH)"
+scripts/test-install.sh
+
 echo "== python checks (official SDK and Kubernetes client against the emulator, SARIF schema, HTML in Chromium)"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
@@ -43,4 +46,4 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 export ACKGUARD_EMULATOR="$PWD/.build/debug/ackguard-emulator"
-.venv/bin/python -m pytest -q -p no:cacheprovider Tests/fidelity Tests/report_checks
+.venv/bin/python -m pytest -q -p no:cacheprovider Tests/fidelity Tests/report_checks Tests/example_checks
