@@ -155,6 +155,18 @@ import Testing
         #expect(text.contains("    remediation (edit-configmap):\n      1. kubectl -n kube-system patch"))
     }
 
+    @Test("hostile names and messages stay inert and one row at every width", arguments: [40, 80, 120, 200])
+    func hostile(width: Int) {
+        for verbose in [false, true] {
+            let text = TableReportRenderer(color: true, verbose: verbose, width: width).render(HostileTextTests.report)
+            let uncoloured = text.replacing(/\u{1B}\[[0-9;]*m/, with: "")
+            #expect(!uncoloured.unicodeScalars.contains { InertText.isActive($0) && $0 != "\n" })
+            let lines = text.split(separator: "\n")
+            #expect(lines.filter { $0.hasPrefix(#"prod\nFAKE ROW PASS"#) || $0.hasPrefix("=HYPERLINK") }.count == 2)
+            #expect(!lines.contains { $0.hasPrefix("FAKE ROW PASS") || $0.hasPrefix("owned") })
+        }
+    }
+
     @Test("a cluster name that starts with spaces cannot pass for a continuation line")
     func leadingSpaces() {
         var report = Self.fleet
