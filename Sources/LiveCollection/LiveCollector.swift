@@ -386,8 +386,9 @@ public struct LiveCollector: Sendable {
 
     /// `text` with every live source of cluster `clusterId` in it (`GET /api/v1/nodes`) replaced by its
     /// saved-folder name (`kubernetes/<id>/nodes.json`): where `collect` writes that document and what `audit --from`
-    /// names. A source is a whole string (an evidence `source`) or in parentheses in a message (`… (GET /api/v1/pods)`);
-    /// the same words elsewhere (an API's own error text) are left as they are.
+    /// names. A source is a whole string (an evidence `source`) or opens parentheses in a message
+    /// (`(GET /api/v1/pods)`, `(GET /clusters/<id>/addon_instances/terway-eniip: ErrorClusterNotFound)`); the same
+    /// words elsewhere (an API's own error text) are left as they are.
     public static func savedNames(in text: String, clusterId: String) -> String {
         guard text.contains("GET /") else { return text }
         var names = [listingSource: "clusters.json"]
@@ -398,7 +399,10 @@ public struct LiveCollector: Sendable {
         names[addon] = ClusterDocuments.addonPath(clusterId: clusterId, name: "terway-eniip")
         if let name = names[text] { return name }
         var text = text
-        for (source, name) in names { text = text.replacingOccurrences(of: "(\(source))", with: "(\(name))") }
+        for (source, name) in names {
+            text = text.replacingOccurrences(of: "(\(source))", with: "(\(name))")
+                .replacingOccurrences(of: "(\(source): ", with: "(\(name): ")
+        }
         return text
     }
 

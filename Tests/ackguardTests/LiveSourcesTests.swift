@@ -23,7 +23,10 @@ enum LiveSources {
                 ]
                 for (call, file) in kubernetes { names[call] = "kubernetes/\(id)/\(file).json" }
                 if let name = names[text] { return .string(name) }
-                for (call, name) in names { text = text.replacingOccurrences(of: "(\(call))", with: "(\(name))") }
+                for (call, name) in names {
+                    text = text.replacingOccurrences(of: "(\(call))", with: "(\(name))")
+                        .replacingOccurrences(of: "(\(call): ", with: "(\(name): ")
+                }
                 return .string(text)
             case .array(let items): return .array(items.map(rename))
             case .object(let fields): return .object(fields.mapValues(rename))
