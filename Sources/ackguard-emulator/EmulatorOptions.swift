@@ -52,7 +52,7 @@ struct EmulatorOptions: ParsableArguments {
     @Option(name: .customLong("rate-limit"), help: "Calls per second allowed per CS API (token bucket).")
     var rateLimit: Double?
 
-    @Option(help: "Token-bucket burst for --rate-limit (default: the rate, at least 1).")
+    @Option(help: "Token-bucket burst for --rate-limit (default: a tenth of a second of calls, at least 1).")
     var burst: Int?
 
     @Option(
@@ -178,8 +178,10 @@ struct EmulatorOptions: ParsableArguments {
             serverErrorFraction: errorFraction, connectionResetFraction: resetFraction,
             throttlingFraction: throttleFraction)
         if let rateLimit {
-            guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
-            faults.rateLimit = RateLimit(perSecond: rateLimit, burst: burst ?? max(1, Int(rateLimit)))
+            guard rateLimit > 0, rateLimit.isFinite else { throw ValidationError("--rate-limit must be positive") }
+            if let burst, burst < 1 { throw ValidationError("--burst must be at least 1") }
+            faults.rateLimit =
+                burst.map { RateLimit(perSecond: rateLimit, burst: $0) } ?? RateLimit(perSecond: rateLimit)
         }
         return faults
     }
@@ -197,7 +199,11 @@ struct EmulatorOptions: ParsableArguments {
             case "latency": faults.latency = .milliseconds(Int(number))
             case "jitter": faults.jitter = .milliseconds(Int(number))
             case "rate": rate = number
-            case "burst": burst = Int(number)
+            case "burst":
+                guard number >= 1, number <= 1_000_000_000 else {
+                    throw ValidationError("\(option): burst must be between 1 and 1000000000")
+                }
+                burst = Int(number)
             case "errors": faults.serverErrorFraction = min(number, 1)
             case "resets": faults.connectionResetFraction = min(number, 1)
             case "throttles": faults.throttlingFraction = min(number, 1)
@@ -206,7 +212,7 @@ struct EmulatorOptions: ParsableArguments {
         }
         if let rate {
             guard rate > 0 else { throw ValidationError("\(option): rate must be positive") }
-            faults.rateLimit = RateLimit(perSecond: rate, burst: burst ?? max(1, Int(rate)))
+            faults.rateLimit = burst.map { RateLimit(perSecond: rate, burst: $0) } ?? RateLimit(perSecond: rate)
         }
         return faults
     }
