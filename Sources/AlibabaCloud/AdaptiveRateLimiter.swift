@@ -1,51 +1,69 @@
-/// Paces the calls of one API action with additive-increase / multiplicative-decrease on a send rate.
+/// Paces the calls of one API action at the rate the gateway admits, whatever the gateway's burst.
 ///
-/// It starts unpaced and only measures how fast calls go out; with an `initialWindow` it starts in slow start
-/// instead: at most that many calls in flight, one more for every success (the window doubles each round trip), so
-/// a large fleet does not open with a burst of throttled calls. The first `Throttling*` answer ends slow start and
-/// fixes the rate below the measured send rate; each later throttle lowers it again, at most once per rate change
-/// (answers to calls sent before the last change are ignored, as TCP reacts once per round trip). How far it lowers
-/// follows the share of throttled answers over the measurement window, as DCTCP does: all throttled halves the rate;
-/// a few throttled (a token bucket just past its refill rate) trims it, so the rate settles near the gateway's limit
-/// instead of swinging between it and half of it. Successes speed it up: quickly back towards the rate of the last
-/// throttle, then slowly beyond it, probing for more. A call waits for
-/// its slot; it never fails because of the limiter. Every ticket must be settled once: `recordSuccess`,
-/// `recordThrottle`, or `recordFailure` for a call that got no usable answer.
+/// Alibaba Cloud documents its API limits as "N per second" and publishes no burst, so the limiter finds the rate
+/// itself, and a rate measured while a burst is being spent is not the rate. It works in three phases:
+///
+/// 1. **Slow start.** With an `initialWindow`, at most that many calls are in flight, one more for every success
+///    (the window doubles each round trip), so a large fleet does not open with a flood of throttled calls. Without
+///    one, calls go out unpaced. The first `Throttling*` answer ends it: calls are paced at once at half the send
+///    rate of the last round trip, then at the share of it that got through among the calls of the window still in
+///    flight (they went to the same emptied bucket).
+/// 2. **Discovery.** The rate grows by half each round trip until a throttle answers, and then drops to just below
+///    the rate at which the throttled call went out: on a gateway with a small burst the first throttle comes as
+///    the rate crosses the gateway's, so that is the gateway's rate.
+/// 3. **Paced.** While calls succeed, the rate probes upward, slowly at first and faster the longer nothing is
+///    throttled (`probePerSecond`, at most 10% a second), so a raised quota or a quieter neighbour is found. The
+///    first throttle after a quiet `measurementWindow` steps back 4% below the rate its call went out at, or to
+///    the admitted rate when that is lower (`State.estimatedRate`: successes per second over the window, measured
+///    only once the limiter has been paced for a whole window, so no burst is in it). When throttles stay dense
+///    (10% or more of the window's answers), as when a large burst hid the limit until the rate was well past it,
+///    the rate is cut to the share of a sample of answers that got through; a cut that does not thin the throttles
+///    is not repeated (they are then timing noise at a tiny burst, or throttling whatever the pace). Sparse
+///    throttles within the window of a decision are ignored, so noise does not ratchet the rate down.
+///
+/// Calls are released on a schedule, so a pump that wakes late on a busy machine catches up (by at most two
+/// intervals) instead of losing the time. The rate grows only while callers use it (they send at least 80% of it),
+/// so an idle limiter does not open up for a later burst. Each decision bumps the rate generation (`epoch`);
+/// answers to calls sent under an older generation never trigger another one (as TCP reacts once per round trip).
+/// A call waits for its slot; it never fails because of the limiter. Every ticket must be settled once:
+/// `recordSuccess`, `recordThrottle`, or `recordFailure` for a call that got no usable answer.
 public actor AdaptiveRateLimiter {
     public struct Configuration: Sendable, Equatable {
         /// Lowest rate (calls per second) throttling can push the limiter to.
         public var minRate: Double
         /// Highest rate the limiter grows to.
         public var maxRate: Double
-        /// Factor applied to the rate on throttling when every answer in the measurement window was a throttle; with
-        /// a share `f` of throttled answers the rate is multiplied by `1 - f * (1 - decreaseFactor)`.
+        /// The deepest cut of one decision on dense throttles: the rate never drops below this factor of it at once.
         public var decreaseFactor: Double
-        /// Below the last throttled rate: per second, this fraction of the gap is recovered.
-        public var recoveryPerSecond: Double
-        /// At or above the last throttled rate: per second, the rate grows by this fraction (at least 1 call/s).
+        /// Once paced: per second of calls sent at the full rate, the rate grows by this fraction times the square of
+        /// the windows since the last decision (at least one call per second, at most 10% a second): barely at first,
+        /// faster the longer nothing is throttled.
         public var probePerSecond: Double
-        /// Window over which the send rate is measured.
+        /// Window over which throttled shares and the admitted rate are measured; also how long a decision holds
+        /// against sparse throttles.
         public var measurementWindow: Duration
         /// Slow start: calls in flight allowed before the first success; each success allows one more, until the
         /// first throttle hands over to the rate. `nil`: unpaced and unbounded until the first throttle.
         public var initialWindow: Int?
+        /// The shortest round trip assumed for growth during discovery (a local server answers in microseconds).
+        public var minimumRoundTrip: Duration
 
         public init(
             minRate: Double = 0.5,
             maxRate: Double = 5_000,
             decreaseFactor: Double = 0.5,
-            recoveryPerSecond: Double = 1.5,
-            probePerSecond: Double = 0.1,
+            probePerSecond: Double = 0.02,
             measurementWindow: Duration = .seconds(1),
-            initialWindow: Int? = nil
+            initialWindow: Int? = nil,
+            minimumRoundTrip: Duration = .milliseconds(20)
         ) {
             self.minRate = max(minRate, 0.001)
             self.maxRate = max(maxRate, self.minRate)
             self.decreaseFactor = min(max(decreaseFactor, 0.05), 0.95)
-            self.recoveryPerSecond = max(recoveryPerSecond, 0)
             self.probePerSecond = max(probePerSecond, 0)
-            self.measurementWindow = measurementWindow
+            self.measurementWindow = max(measurementWindow, .milliseconds(10))
             self.initialWindow = initialWindow.map { max($0, 1) }
+            self.minimumRoundTrip = max(minimumRoundTrip, .milliseconds(1))
         }
     }
 
@@ -55,15 +73,17 @@ public actor AdaptiveRateLimiter {
         public let epoch: Int
         /// When the call was allowed to go out.
         public let sentAt: ContinuousClock.Instant
+        /// The rate the call was paced at; `nil` in slow start.
+        let rate: Double?
     }
 
     /// A snapshot for tests, benchmarks and logs.
     public struct State: Sendable, Equatable {
         /// Calls per second the limiter paces to; `nil` while no throttling has been seen (unpaced).
         public let rate: Double?
-        /// The rate at the most recent throttling decrease.
+        /// The rate just before the most recent decision on a throttle.
         public let lastThrottledRate: Double?
-        /// Increments on every decrease.
+        /// Increments on every decision taken on a throttle.
         public let epoch: Int
         public let successes: Int
         public let throttles: Int
@@ -73,22 +93,82 @@ public actor AdaptiveRateLimiter {
         public let inFlight: Int
         /// The slow-start window; `nil` when there is none (not configured, or ended by throttling).
         public let window: Int?
+        /// Successes per second over the measurement window at the most recent decision, once the limiter had been
+        /// paced for a whole window (so no burst is in it); `nil` before.
+        public let estimatedRate: Double?
     }
+
+    /// Where the limiter is in finding the gateway's rate.
+    private enum Phase {
+        case slowStart
+        case discovering
+        case paced
+    }
+
+    /// Which kind of decision came last: a step back below a crossing, or a cut on dense throttles.
+    private enum Decision {
+        case stepBack
+        case cut
+    }
+
+    /// One answer: when its call went out, when it came back, under which generation, whether it was throttled.
+    private struct Answer {
+        let sentAt: ContinuousClock.Instant
+        let at: ContinuousClock.Instant
+        let epoch: Int
+        let throttled: Bool
+    }
+
+    /// A throttled share of the window at or above this means the rate is clearly over the gateway's.
+    private static let denseShare = 0.1
+    /// Answers needed after a throttle before a cut is decided on their throttled share.
+    private static let minimumSample = 8
+    /// How far below the rate of a throttled call a step back goes (a margin for timing noise at a tiny burst).
+    private static let stepBack = 0.04
+    /// The deepest cut right after a step back: the step was nearly enough.
+    private static let cutAfterStepBack = 0.92
+    /// The deepest cut of the send rate that ended slow start (a sample of calls sent after the bucket emptied).
+    private static let deepestExitCut = 0.1
+    /// Discovery: the rate grows by this fraction of itself per round trip, continuously (ln 1.5: by half each
+    /// round trip).
+    private static let discoveryGrowth = 0.405
+    /// The fastest probe, as a fraction of the rate per second.
+    private static let probeCeiling = 0.1
+    /// A cut whose throttled share is still at least this fraction of the previous cut's did not help...
+    private static let unhelpedCut = 0.8
+    /// ...unless most answers are throttles: then the rate is clearly too high, and cuts go on.
+    private static let majority = 0.5
+    /// How many intervals a late pump may make up for by releasing calls back to back.
+    private static let catchUpIntervals = 2
+    /// The rate grows only while callers send at least this share of it.
+    private static let usedShare = 0.8
 
     public let action: String
     public let configuration: Configuration
     private let clock: @Sendable () -> ContinuousClock.Instant
     private let sleep: @Sendable (Duration) async throws -> Void
 
+    private var phase = Phase.slowStart
     private var rate: Double?
+    private var estimate: Double?
     private var lastThrottledRate: Double?
-    private var lastRelease: ContinuousClock.Instant?
+    private var lastDecision: (at: ContinuousClock.Instant, kind: Decision)?
+    /// The throttled share that the most recent cut answered, while cuts follow one another.
+    private var lastCutShare: Double?
+    private var pacedSince: ContinuousClock.Instant?
+    /// A cut waiting for its sample: the throttled call that asked for it, the rate the cut applies to, and the
+    /// deepest factor the cut may apply.
+    private var pendingCut: (sentAt: ContinuousClock.Instant, rate: Double, deepest: Double)?
+    /// When the next call may go out under the rate: a schedule, not the last release plus an interval, so a pump
+    /// that wakes late (a busy machine) catches up instead of losing the time (at most `catchUpIntervals` behind).
+    private var nextSlot: ContinuousClock.Instant?
+    private var firstSend: ContinuousClock.Instant?
+    private var roundTrip: Duration?
     private var waiters: [Waiter] = []
     private var nextWaiterId = 0
     private var pump: Task<Void, Never>?
     private var recentSends: [ContinuousClock.Instant] = []
-    /// When answers came back, and whether they were throttles (for the throttled share).
-    private var recentAnswers: [(at: ContinuousClock.Instant, throttled: Bool)] = []
+    private var recentAnswers: [Answer] = []
     private var epoch = 0
     private var successes = 0
     private var throttles = 0
@@ -109,7 +189,7 @@ public actor AdaptiveRateLimiter {
         State(
             rate: rate, lastThrottledRate: lastThrottledRate, epoch: epoch, successes: successes,
             throttles: throttles, decreases: decreases, increases: increases, inFlight: inFlight,
-            window: currentWindow)
+            window: currentWindow, estimatedRate: estimate)
     }
 
     /// The send rate over the measurement window (calls per second).
@@ -119,7 +199,7 @@ public actor AdaptiveRateLimiter {
     public func acquire() async throws -> Ticket {
         let now = clock()
         prune(now)
-        if waiters.isEmpty, windowAllows, isDue(now) { return release(at: now) }
+        if waiters.isEmpty, windowAllows, isDue(now) { return release(at: now, catchingUp: false) }
         let id = nextWaiterId
         nextWaiterId += 1
         return try await withTaskCancellationHandler {
@@ -140,7 +220,8 @@ public actor AdaptiveRateLimiter {
     /// rate generation or callers are not using the rate they have.
     public func recordSuccess(_ ticket: Ticket) {
         successes += 1
-        recentAnswers.append((clock(), false))
+        let now = clock()
+        record(ticket, at: now, throttled: false)
         // Grow the slow-start window only while callers use at least half of it, so that a long run of
         // one-at-a-time calls does not open it wide for a later burst.
         let used = inFlight
@@ -148,32 +229,71 @@ public actor AdaptiveRateLimiter {
         if rate == nil, let window = slowStartWindow, 2 * used >= window {
             slowStartWindow = window + 1
         }
-        resumeWaiters()
-        guard ticket.epoch == epoch, let current = rate else { return }
-        guard !waiters.isEmpty || measuredRate(at: clock()) >= 0.5 * current else { return }
-        let target = lastThrottledRate ?? current
-        var perSecond = max(configuration.probePerSecond * current, 1)
-        if current < target {
-            perSecond = max(configuration.recoveryPerSecond * (target - current), perSecond)
+        defer { resumeWaiters() }
+        if pendingCut != nil { cutIfSampled(at: now) }
+        guard ticket.epoch == epoch else { return }
+        guard let current = rate, recentSendRate(at: now) >= Self.usedShare * current else { return }
+        var perSecond: Double
+        switch phase {
+        case .discovering:
+            perSecond = Self.discoveryGrowth * current / seconds(currentRoundTrip)
+        case .slowStart, .paced:
+            perSecond = configuration.probePerSecond * current
+            if let lastDecision {
+                let quiet = seconds(lastDecision.at.duration(to: now)) / seconds(configuration.measurementWindow)
+                perSecond *= quiet * quiet
+            }
+            perSecond = max(min(perSecond, Self.probeCeiling * current), 1)
         }
         rate = min(configuration.maxRate, current + perSecond / current)
         increases += 1
     }
 
-    /// The call was throttled: lower the rate by the throttled share (once per rate generation).
+    /// The call was throttled: step back below the rate it was sent at, or cut to the admitted share when throttles
+    /// are dense (at most once per rate generation, and once per measurement window while throttles are sparse).
     public func recordThrottle(_ ticket: Ticket) {
         throttles += 1
         let now = clock()
-        recentAnswers.append((now, true))
+        record(ticket, at: now, throttled: true)
         settle()
         defer { resumeWaiters() }
+        if pendingCut != nil {
+            cutIfSampled(at: now)
+            return
+        }
         guard ticket.epoch == epoch else { return }
-        let current = rate ?? max(measuredRate(at: now), configuration.minRate)
-        lastThrottledRate = current
-        let factor = 1 - throttledShare(at: now) * (1 - configuration.decreaseFactor)
-        rate = max(configuration.minRate, current * factor)
-        epoch += 1
-        decreases += 1
+        switch phase {
+        case .slowStart:
+            // Halve at once; the calls of the window still in flight went to the same emptied bucket, so the share
+            // of them throttled then says how far over the gateway's rate the window was.
+            let sent = max(sendRate(before: ticket.sentAt), windowRate(at: now))
+            lastThrottledRate = sent
+            decide(sent / 2, at: now, kind: .stepBack)
+            phase = .discovering
+            pendingCut = (ticket.sentAt, sent, Self.deepestExitCut)
+        case .discovering:
+            // The rate grew between the last call that went through and this one.
+            var base = min(rate ?? configuration.minRate, sentRate(of: ticket))
+            base = max(base - Self.discoveryGrowth / seconds(currentRoundTrip), base / 2)
+            phase = .paced
+            decide(base * (1 - Self.stepBack), at: now, kind: .stepBack)
+        case .paced:
+            let current = rate ?? configuration.minRate
+            if let lastDecision, now < lastDecision.at + window(for: rate) {
+                guard throttledShare(at: now) >= Self.denseShare else { return }
+                let deepest = lastDecision.kind == .stepBack ? Self.cutAfterStepBack : configuration.decreaseFactor
+                pendingCut = (ticket.sentAt, min(current, sentRate(of: ticket)), deepest)
+                cutIfSampled(at: now)
+                return
+            }
+            let base = min(current, sentRate(of: ticket))
+            var next = base * (1 - Self.stepBack)
+            if let admitted = admittedRate(at: now) {
+                estimate = admitted
+                next = min(next, max(admitted, base * configuration.decreaseFactor))
+            }
+            decide(next, at: now, kind: .stepBack)
+        }
     }
 
     /// The call got no answer the rate can learn from (a network error, a timeout, a 5xx, cancellation): it only
@@ -186,6 +306,62 @@ public actor AdaptiveRateLimiter {
     /// Calls waiting for their slot (for tests and logs).
     public var waitingCount: Int { waiters.count }
 
+    /// Cuts the rate to the admitted share once enough answers to calls sent after the throttle that asked for it
+    /// are in: the larger throttled share of that sample and of the current generation, so that a lucky sample does
+    /// not leave the rate where it is.
+    private func cutIfSampled(at now: ContinuousClock.Instant) {
+        guard let cut = pendingCut else { return }
+        var sample = 0
+        var sampleThrottled = 0
+        var generation = 0
+        var generationThrottled = 0
+        for answer in recentAnswers {
+            if answer.sentAt > cut.sentAt {
+                sample += 1
+                if answer.throttled { sampleThrottled += 1 }
+            }
+            if answer.epoch == epoch {
+                generation += 1
+                if answer.throttled { generationThrottled += 1 }
+            }
+        }
+        guard sample >= Self.minimumSample else { return }
+        var share = Double(sampleThrottled) / Double(sample)
+        if generation > 0 { share = max(share, Double(generationThrottled) / Double(generation)) }
+        if let admitted = admittedRate(at: now) { estimate = admitted }
+        let next = cut.rate * max(1 - share, cut.deepest)
+        if next >= rate ?? .infinity {
+            pendingCut = nil
+            return
+        }
+        if share < Self.majority, let previous = lastCutShare, share >= Self.unhelpedCut * previous {
+            // The last cut did not thin the throttles: they are not the rate's doing (timing noise at a tiny burst,
+            // or throttling whatever the pace), and cutting again would only slow the calls down.
+            pendingCut = nil
+            lastDecision = (now, .cut)
+            return
+        }
+        lastCutShare = share
+        decide(next, at: now, kind: .cut)
+    }
+
+    /// Sets the rate (never above the current one) and starts a new rate generation.
+    private func decide(_ next: Double, at now: ContinuousClock.Instant, kind: Decision) {
+        if kind == .stepBack { lastCutShare = nil }
+        let bounded = min(max(next, configuration.minRate), configuration.maxRate)
+        if let current = rate {
+            lastThrottledRate = current
+            rate = min(bounded, current)
+        } else {
+            rate = bounded
+        }
+        if phase == .paced, pacedSince == nil { pacedSince = now }
+        pendingCut = nil
+        lastDecision = (now, kind)
+        epoch += 1
+        decreases += 1
+    }
+
     /// The slow-start window while it applies: configured, and no throttle seen yet.
     private var currentWindow: Int? {
         rate == nil ? slowStartWindow : nil
@@ -195,6 +371,17 @@ public actor AdaptiveRateLimiter {
     private var windowAllows: Bool {
         guard let window = currentWindow else { return true }
         return inFlight < window
+    }
+
+    /// The shortest round trip seen, at least the configured minimum.
+    private var currentRoundTrip: Duration {
+        max(roundTrip ?? configuration.minimumRoundTrip, configuration.minimumRoundTrip)
+    }
+
+    private func record(_ ticket: Ticket, at now: ContinuousClock.Instant, throttled: Bool) {
+        recentAnswers.append(Answer(sentAt: ticket.sentAt, at: now, epoch: ticket.epoch, throttled: throttled))
+        let trip = ticket.sentAt.duration(to: now)
+        if trip > .zero { roundTrip = min(roundTrip ?? trip, trip) }
     }
 
     private func settle() {
@@ -213,15 +400,24 @@ public actor AdaptiveRateLimiter {
 
     /// Whether a call may go out at `now` under the current rate.
     private func isDue(_ now: ContinuousClock.Instant) -> Bool {
-        guard let rate, let lastRelease else { return true }
-        return now >= lastRelease + .seconds(1 / rate)
+        guard rate != nil, let nextSlot else { return true }
+        return now >= nextSlot
     }
 
-    private func release(at now: ContinuousClock.Instant) -> Ticket {
-        lastRelease = now
+    /// Releases one call. The pump, which had callers waiting, keeps to the schedule (`catchingUp`); a caller that
+    /// found the limiter idle starts it afresh.
+    private func release(at now: ContinuousClock.Instant, catchingUp: Bool) -> Ticket {
+        if let rate {
+            let interval = Duration.seconds(1 / rate)
+            let start = catchingUp ? max(nextSlot ?? now, now - interval * Self.catchUpIntervals) : now
+            nextSlot = start + interval
+        } else {
+            nextSlot = now
+        }
+        if firstSend == nil { firstSend = now }
         inFlight += 1
         recentSends.append(now)
-        return Ticket(epoch: epoch, sentAt: now)
+        return Ticket(epoch: epoch, sentAt: now, rate: rate)
     }
 
     /// Releases waiters one interval apart, re-reading the rate before each release so a change applies at once
@@ -236,12 +432,12 @@ public actor AdaptiveRateLimiter {
             let now = clock()
             if isDue(now) {
                 let waiter = waiters.removeFirst()
-                waiter.continuation.resume(returning: release(at: now))
+                waiter.continuation.resume(returning: release(at: now, catchingUp: true))
                 continue
             }
-            guard let rate, let lastRelease else { continue }
+            guard rate != nil, let nextSlot else { continue }
             do {
-                try await sleep(now.duration(to: lastRelease + .seconds(1 / rate)))
+                try await sleep(now.duration(to: nextSlot))
             } catch {
                 break
             }
@@ -262,9 +458,62 @@ public actor AdaptiveRateLimiter {
 
     private func measuredRate(at now: ContinuousClock.Instant) -> Double {
         let span = window(for: rate)
-        let start = now - span
-        let count = recentSends.reduce(0) { $1 > start ? $0 + 1 : $0 }
-        return Double(count) / seconds(span)
+        return Double(sends(after: now - span)) / seconds(span)
+    }
+
+    /// The send rate over the last two round trips (at least four calls' time): whether callers use the rate.
+    private func recentSendRate(at now: ContinuousClock.Instant) -> Double {
+        let span = max(currentRoundTrip * 2, .seconds(4 / (rate ?? 1)))
+        return Double(sends(after: now - span)) / seconds(span)
+    }
+
+    /// Calls released after `start`, counted from the newest.
+    private func sends(after start: ContinuousClock.Instant) -> Int {
+        var count = 0
+        for sent in recentSends.reversed() {
+            guard sent > start else { break }
+            count += 1
+        }
+        return count
+    }
+
+    /// The rate `ticket`'s call actually went out at: the rate it was paced at, or what callers sent over the two
+    /// round trips before it when that was less (callers that did not use the rate were not what the gateway
+    /// throttled).
+    private func sentRate(of ticket: Ticket) -> Double {
+        let span = max(currentRoundTrip * 2, .seconds(8 / (ticket.rate ?? rate ?? 1)))
+        let start = ticket.sentAt - span
+        let count = recentSends.reduce(0) { $1 > start && $1 <= ticket.sentAt ? $0 + 1 : $0 }
+        let sent = Double(max(count, 1)) / seconds(span)
+        guard let paced = ticket.rate, sent >= Self.usedShare * paced else { return sent }
+        return paced
+    }
+
+    /// What the slow-start window sends: the calls released over the last round trip.
+    private func windowRate(at now: ContinuousClock.Instant) -> Double {
+        Double(sends(after: now - currentRoundTrip)) / seconds(currentRoundTrip)
+    }
+
+    /// The send rate of the round trip up to `instant` (at least one round trip, at most the window): what the
+    /// slow-start window was sending when a throttled call went out.
+    private func sendRate(before instant: ContinuousClock.Instant) -> Double {
+        let elapsed = firstSend.map { $0.duration(to: instant) } ?? .zero
+        let span = max(min(window(for: rate), elapsed), currentRoundTrip)
+        let start = instant - span
+        let count = recentSends.reduce(0) { $1 > start && $1 <= instant ? $0 + 1 : $0 }
+        return Double(max(count, 1)) / seconds(span)
+    }
+
+    /// Successes per second among the calls sent over the window up to the newest answered call: what the gateway
+    /// admits when the limiter sends more. `nil` until the limiter has been paced for a whole window, so that no
+    /// burst the gateway allowed at the start is counted as rate.
+    private func admittedRate(at now: ContinuousClock.Instant) -> Double? {
+        let span = window(for: rate)
+        guard let pacedSince, now >= pacedSince + span else { return nil }
+        guard let newest = recentAnswers.map(\.sentAt).max() else { return nil }
+        let start = newest - span
+        let admitted = recentAnswers.reduce(0) { !$1.throttled && $1.sentAt > start ? $0 + 1 : $0 }
+        return Double(admitted) / seconds(span)
     }
 
     /// The share of throttled answers over the measurement window (1 when there is no answer in it).
@@ -281,7 +530,9 @@ public actor AdaptiveRateLimiter {
     }
 
     private func prune(_ now: ContinuousClock.Instant) {
-        let keep = max(window(for: rate), .seconds(2 / configuration.minRate))
+        // Long enough for a cut's sample at a low rate, too.
+        let sample = Double(2 * Self.minimumSample) / (rate ?? configuration.maxRate)
+        let keep = max(window(for: rate), .seconds(2 / configuration.minRate), .seconds(sample))
         let start = now - keep
         if let index = recentAnswers.firstIndex(where: { $0.at > start }) {
             if index > 0 { recentAnswers.removeFirst(index) }

@@ -17,7 +17,7 @@ struct AdaptiveRateLimiterTests {
         return tickets
     }
 
-    @Test func startsUnpacedThenHalvesTheMeasuredRateOnThrottling() async throws {
+    @Test func startsUnpacedThenPacesAtHalfTheMeasuredRateOnThrottling() async throws {
         let runtime = TestRuntime()
         let limiter = AdaptiveRateLimiter(action: "DescribeClustersV1", runtime: runtime.runtime)
         let tickets = try await send(limiter, runtime, count: 40, spacing: .milliseconds(25))  // 40 calls/s
@@ -32,20 +32,26 @@ struct AdaptiveRateLimiterTests {
         #expect(abs((state.lastThrottledRate ?? 0) - 40) < 3)
     }
 
-    @Test func throttlesFromAnOlderRateGenerationDoNotDecreaseAgain() async throws {
+    @Test func throttlesFromAnOlderRateGenerationDoNotDecideAgain() async throws {
         let runtime = TestRuntime()
         let limiter = AdaptiveRateLimiter(action: "A", runtime: runtime.runtime)
         let burst = try await send(limiter, runtime, count: 20, spacing: .milliseconds(10))
         for ticket in burst { await limiter.recordThrottle(ticket) }
         let state = await limiter.state
         #expect(state.throttles == 20)
-        #expect(state.decreases == 1, "a burst of throttles answers one rate, so it halves once")
+        // The first throttle halves the window's 95 calls/s; the calls of the window sent after it, all throttled,
+        // then cut that to the deepest exit cut (a tenth). The rest answer older generations: nothing more.
+        #expect(state.decreases == 2, "a burst of throttles answers one rate generation and one sample")
+        let paced = try #require(state.rate)
+        #expect(abs(paced - 9.5) < 0.01, "a tenth of 95 calls/s, got \(paced)")
 
+        // Discovery: the next throttle steps back below the rate its call was sent at, less one success's growth.
         let next = try await limiter.acquire()
         await limiter.recordThrottle(next)
         let after = await limiter.state
-        #expect(after.decreases == 2)
-        #expect(abs((after.rate ?? 0) - (state.rate ?? 0) / 2) < 0.001)
+        #expect(after.decreases == state.decreases + 1)
+        let rate = try #require(after.rate)
+        #expect(rate < paced && rate >= paced / 2 * 0.96 - 0.001, "\(rate) from \(paced)")
     }
 
     @Test func pacesCallsAtTheCurrentRate() async throws {
@@ -82,24 +88,48 @@ struct AdaptiveRateLimiterTests {
         #expect(await limiter.waitingCount == 0)
     }
 
-    @Test func successesIncreaseTheRateUpToAndBeyondTheLastThrottledRate() async throws {
+    @Test func discoveryGrowsByHalfARoundTripThenProbesSlowly() async throws {
         let runtime = TestRuntime()
         let limiter = AdaptiveRateLimiter(action: "A", runtime: runtime.runtime)
         let warmup = try await send(limiter, runtime, count: 50, spacing: .milliseconds(20))  // 50 calls/s
+        runtime.advance(.milliseconds(80))  // the last call's round trip: 100 ms
         await limiter.recordThrottle(warmup[49])
-        let halved = try #require(await limiter.state.rate)
-        var previous = halved
-        for _ in 0..<200 {
-            let ticket = try await limiter.acquire()  // paced by the limiter itself
-            await limiter.recordSuccess(ticket)
-            let rate = try #require(await limiter.state.rate)
-            #expect(rate >= previous)
-            previous = rate
+        let start = try #require(await limiter.state.rate)
+        #expect(abs(start - 25) < 1.5)
+
+        /// Callers that always have a call ready, answered one round trip later; returns the calls still in flight.
+        func run(for duration: Duration) async throws -> [AdaptiveRateLimiter.Ticket] {
+            var inFlight: [(AdaptiveRateLimiter.Ticket, ContinuousClock.Instant)] = []
+            let end = runtime.elapsed + duration
+            while runtime.elapsed < end {
+                let ticket = try await limiter.acquire()
+                inFlight.append((ticket, ticket.sentAt + .milliseconds(100)))
+                while let first = inFlight.first, first.1 <= ticket.sentAt {
+                    inFlight.removeFirst()
+                    await limiter.recordSuccess(first.0)
+                }
+            }
+            return inFlight.map(\.0)
         }
-        let state = await limiter.state
-        #expect(state.increases > 0)
-        #expect(previous > 0.9 * (state.lastThrottledRate ?? .infinity), "recovers towards the last throttled rate")
-        #expect(state.decreases == 1)
+        var pending = try await run(for: .milliseconds(400))
+        let discovered = try #require(await limiter.state.rate)
+        // Answers from the second round trip on, growing by half each round trip (answered late here): 1.5³ ≈ 3.4
+        // times at most, less the answers that come back a little later than a round trip.
+        #expect(discovered > 1.8 * start && discovered < 6 * start, "\(start) → \(discovered)")
+
+        // A throttle ends discovery just below the rate its call was sent at; then the rate only probes.
+        runtime.advance(.milliseconds(100))
+        await limiter.recordThrottle(pending.removeFirst())
+        for ticket in pending { await limiter.recordSuccess(ticket) }
+        let paced = try #require(await limiter.state.rate)
+        // (what went out over the last two round trips: the rate was still growing then)
+        #expect(paced < discovered && paced > 0.5 * discovered, "\(discovered) → \(paced)")
+        pending = try await run(for: .milliseconds(400))
+        runtime.advance(.milliseconds(100))
+        for ticket in pending { await limiter.recordSuccess(ticket) }
+        let probed = try #require(await limiter.state.rate)
+        #expect(probed > paced && probed < 1.05 * paced, "probing is slow right after a decision: \(paced) → \(probed)")
+        #expect(await limiter.state.decreases == 2)
     }
 
     @Test func applicationLimitedCallersDoNotInflateTheRate() async throws {
@@ -120,11 +150,12 @@ struct AdaptiveRateLimiterTests {
         let runtime = TestRuntime()
         let limiter = AdaptiveRateLimiter(
             action: "A", configuration: .init(minRate: 2), runtime: runtime.runtime)
-        for _ in 0..<20 {
+        for _ in 0..<600 {
             let ticket = try await limiter.acquire()
             await limiter.recordThrottle(ticket)
         }
-        #expect(await limiter.state.rate == 2)
+        let state = await limiter.state
+        #expect(state.rate == 2, "\(state)")
     }
 
     @Test func clientSharesOneLimiterPerActionAndReactsToThrottling() async throws {
