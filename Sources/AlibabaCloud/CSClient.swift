@@ -1,7 +1,7 @@
 import AlibabaCloudSigning
 import AsyncHTTPClient
-import JSON
 import Foundation
+import JSON
 import Logging
 import NIOCore
 

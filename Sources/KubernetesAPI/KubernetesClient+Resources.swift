@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 extension KubernetesClient {
     public func configMap(namespace: String, name: String) async throws -> ConfigMap {

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-import JSON
 import Foundation
+import JSON
 import Logging
 import NIOCore
 import NIOHTTP1

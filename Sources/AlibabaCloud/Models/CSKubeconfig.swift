@@ -1,6 +1,6 @@
 import AlibabaCloudSigning
-import JSON
 import Foundation
+import JSON
 
 /// `DescribeClusterUserKubeconfig`: `{"config": <kubeconfig YAML>, "expiration": <RFC 3339 UTC>}`.
 ///

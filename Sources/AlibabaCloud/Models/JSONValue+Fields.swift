@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// Tolerant field access for the CS models: wrong types give `nil`, never an error.
 extension JSONValue {

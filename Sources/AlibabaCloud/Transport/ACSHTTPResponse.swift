@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// A complete (bounded) HTTP answer.
 struct ACSHTTPResponse: Sendable {

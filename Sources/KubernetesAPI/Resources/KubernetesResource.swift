@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// A typed view of a Kubernetes object that also keeps the object exactly as received (`raw`).
 public protocol KubernetesResource: Sendable, Decodable {
