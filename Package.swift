@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "AlibabaCloud",
             dependencies: [
-                "AlibabaCloudSigning", "JSON",
+                "AlibabaCloudSigning", "JSON", "BoundedConcurrency",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "KubernetesAPI",
             dependencies: [
-                "JSON",
+                "JSON", "BoundedConcurrency",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -61,13 +61,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Structured concurrency helpers: a deadline race and a bounded fan-out; no dependencies.
+        .target(name: "BoundedConcurrency", swiftSettings: strict),
         // JSON values, the one bounded parser (ParseLimits) and serialisation; no dependencies.
         .target(name: "JSON", swiftSettings: strict),
         // Evidence in, findings out. No I/O, no clock, no randomness.
         .target(name: "Audit", dependencies: ["JSON"], swiftSettings: strict),
         // Builds evidence from API documents: the saved-folder reader and writer, the decoding shared with live.
         .target(
-            name: "Collection",
+            name: "Evidence",
             dependencies: ["Audit", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
@@ -75,7 +77,7 @@ let package = Package(
         .target(
             name: "LiveCollection",
             dependencies: [
-                "Audit", "Collection", "AlibabaCloud", "KubernetesAPI",
+                "Audit", "Evidence", "AlibabaCloud", "KubernetesAPI", "BoundedConcurrency",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -91,7 +93,7 @@ let package = Package(
         .target(
             name: "Remediation",
             dependencies: [
-                "Audit", "Collection", "LiveCollection", "AlibabaCloud", "KubernetesAPI",
+                "Audit", "Evidence", "LiveCollection", "AlibabaCloud", "KubernetesAPI", "BoundedConcurrency",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -124,11 +126,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The whole run as a library: a resolved request (saved folder, live accounts, emulator; rules; options) to an
+        // outcome (report, completeness notes, exit status); `fix` builds on it. Commands only parse and render.
+        .target(
+            name: "AuditRun",
+            dependencies: [
+                "Audit", "Evidence", "LiveCollection", "Reports", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
+                "Suppressions", "History", "InfrastructureAsCode", "Remediation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "ackguard",
             dependencies: [
-                "Audit", "Collection", "LiveCollection", "Reports", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
-                "Suppressions", "History", "InfrastructureAsCode", "Remediation",
+                "AuditRun", "Audit", "Evidence", "LiveCollection", "Reports", "AlibabaCloud", "KubernetesAPI",
+                "ACKEmulator", "Suppressions", "History", "InfrastructureAsCode", "Remediation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -144,19 +158,36 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "AuditTests", dependencies: ["Audit"], swiftSettings: strict),
-        .testTarget(
-            name: "CollectionTests",
-            dependencies: ["Collection", "Audit"],
+        // What the tests share: temporary folders, the emulator harness.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ACKEmulator", "Audit", "AlibabaCloud", "KubernetesAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "Audit"], exclude: ["Golden"], swiftSettings: strict
+            name: "AuditRunTests",
+            dependencies: ["AuditRun", "TestSupport", "Audit", "Evidence", "Reports", "ACKEmulator"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit"], swiftSettings: strict),
+        .testTarget(
+            name: "EvidenceTests",
+            dependencies: ["TestSupport", "Evidence", "Audit"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Audit"], exclude: ["Golden"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "LiveCollectionTests",
             dependencies: [
-                "LiveCollection", "Collection", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
+                "TestSupport",
+                "LiveCollection", "Evidence", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -164,7 +195,8 @@ let package = Package(
         .testTarget(
             name: "RemediationTests",
             dependencies: [
-                "Remediation", "LiveCollection", "Collection", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
+                "TestSupport",
+                "Remediation", "LiveCollection", "Evidence", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -172,32 +204,37 @@ let package = Package(
         .testTarget(
             name: "SoakTests",
             dependencies: [
-                "LiveCollection", "Collection", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
+                "TestSupport",
+                "LiveCollection", "Evidence", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SuppressionsTests", dependencies: ["Suppressions", "Audit"], swiftSettings: strict),
+        .testTarget(
+            name: "SuppressionsTests", dependencies: ["TestSupport", "Suppressions", "Audit"], swiftSettings: strict),
         .testTarget(
             name: "HistoryTests",
-            dependencies: ["History", "Audit", "Reports", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TestSupport", "History", "Audit", "Reports", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "InfrastructureAsCodeTests",
-            dependencies: ["InfrastructureAsCode", "Audit"],
+            dependencies: ["TestSupport", "InfrastructureAsCode", "Audit"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AlibabaCloudSigningTests",
-            dependencies: ["AlibabaCloudSigning"],
+            dependencies: ["TestSupport", "AlibabaCloudSigning"],
             exclude: ["Resources"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AlibabaCloudTests",
             dependencies: [
+                "TestSupport",
                 "AlibabaCloud", "AlibabaCloudSigning", "ACKEmulator",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -210,6 +247,7 @@ let package = Package(
         .testTarget(
             name: "KubernetesAPITests",
             dependencies: [
+                "TestSupport",
                 "KubernetesAPI", "ACKEmulator", "Audit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -222,6 +260,7 @@ let package = Package(
         .testTarget(
             name: "ACKEmulatorTests",
             dependencies: [
+                "TestSupport",
                 "ACKEmulator", "AlibabaCloudSigning", "Audit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -234,12 +273,12 @@ let package = Package(
         // Seeded fuzzing of the readers and evaluators (ACKGUARD_FUZZ_ITERATIONS, ACKGUARD_FUZZ_SEED).
         .testTarget(
             name: "FuzzTests",
-            dependencies: ["Audit", "Collection", "InfrastructureAsCode"],
+            dependencies: ["TestSupport", "Audit", "Evidence", "InfrastructureAsCode"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ackguardTests",
-            dependencies: ["ackguard", "Audit"],
+            dependencies: ["TestSupport", "ackguard", "Audit"],
             swiftSettings: strict
         ),
     ]

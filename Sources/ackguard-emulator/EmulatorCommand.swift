@@ -24,7 +24,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         if let directory = options.writeEvidence {
             do {
                 let fleet = try configuration.makeFleet()
-                try SavedEvidenceWriter.write(fleet, to: URL(fileURLWithPath: directory))
+                try FleetExporter.write(fleet, to: URL(fileURLWithPath: directory))
                 printError("wrote \(fleet.clusters.count) clusters to \(directory)")
             } catch {
                 printError("error: \(error)")

@@ -20,7 +20,7 @@ struct SavedEvidenceTests {
     func layout() throws {
         let fleet = FleetGenerator.generate(.demo)
         let directory = try temporaryDirectory()
-        try SavedEvidenceWriter.write(fleet, to: directory)
+        try FleetExporter.write(fleet, to: directory)
         let listing = try read(directory.appendingPathComponent("clusters.json"))
         #expect(listing["clusters"]?.arrayValue?.count == 24)
         #expect(listing["page_info"]?["total_count"] == 24)
@@ -52,8 +52,8 @@ struct SavedEvidenceTests {
     func byteStable() throws {
         let first = try temporaryDirectory("first")
         let second = try temporaryDirectory("second")
-        try SavedEvidenceWriter.write(FleetGenerator.generate(.demo), to: first)
-        try SavedEvidenceWriter.write(FleetGenerator.generate(.demo), to: second)
+        try FleetExporter.write(FleetGenerator.generate(.demo), to: first)
+        try FleetExporter.write(FleetGenerator.generate(.demo), to: second)
         let files = try #require(FileManager.default.subpaths(atPath: first.path)).filter { $0.hasSuffix(".json") }
         #expect(files.count > 100)
         for file in files {
@@ -67,7 +67,7 @@ struct SavedEvidenceTests {
     func roundTrip() throws {
         let fleet = FleetGenerator.generate(FleetSpecification(clusterCount: 30, seed: 3))
         let directory = try temporaryDirectory()
-        try SavedEvidenceWriter.write(fleet, to: directory)
+        try FleetExporter.write(fleet, to: directory)
         let loaded = try SavedEvidenceLoader.load(from: directory)
         #expect(loaded.clusters.map(\.id) == fleet.clusters.map(\.id))
         #expect(Set(loaded.regions) == Set(fleet.regions))
@@ -211,7 +211,7 @@ struct SavedEvidenceTests {
     func servedLive() async throws {
         let fleet = FleetGenerator.generate(.demo)
         let directory = try temporaryDirectory()
-        try SavedEvidenceWriter.write(fleet, to: directory)
+        try FleetExporter.write(fleet, to: directory)
         func snapshot(_ source: EmulatorConfiguration.FleetSource) async throws -> [JSONValue] {
             var configuration = EmulatorConfiguration.demo()
             configuration.fleet = source

@@ -1,7 +1,7 @@
 import ACKEmulator
 import AlibabaCloud
 import Audit
-import Collection
+import Evidence
 import Foundation
 import LiveCollection
 import Testing

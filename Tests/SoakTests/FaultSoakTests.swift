@@ -2,7 +2,7 @@ import ACKEmulator
 import AlibabaCloud
 import AsyncHTTPClient
 import Audit
-import Collection
+import Evidence
 import Foundation
 import KubernetesAPI
 import LiveCollection

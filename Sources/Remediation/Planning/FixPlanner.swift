@@ -1,6 +1,6 @@
 import AlibabaCloud
 import Audit
-import Collection
+import Evidence
 import KubernetesAPI
 
 /// Turns audited clusters into plans. Planning only reads (CS `GET`s, Kubernetes `GET`s): it never writes.

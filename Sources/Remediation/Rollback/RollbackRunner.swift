@@ -1,6 +1,6 @@
 import AlibabaCloud
 import Audit
-import Collection
+import Evidence
 import KubernetesAPI
 
 /// `ackguard fix --rollback FILE`: puts recorded clusters back as they were before ackguard first wrote to them, but

@@ -1,6 +1,6 @@
 import AlibabaCloud
 import Audit
-import Collection
+import Evidence
 import Foundation
 import KubernetesAPI
 import LiveCollection

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Audit
-import Collection
+import Evidence
 import Foundation
 import Reports
 

@@ -3,7 +3,7 @@ import AlibabaCloud
 import ArgumentParser
 import AsyncHTTPClient
 import Audit
-import Collection
+import Evidence
 import Foundation
 import LiveCollection
 import Remediation

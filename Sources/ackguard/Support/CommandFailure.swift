@@ -1,7 +1,7 @@
 import AlibabaCloud
 import ArgumentParser
 import Audit
-import Collection
+import Evidence
 import KubernetesAPI
 import LiveCollection
 

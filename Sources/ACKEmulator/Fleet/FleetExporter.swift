@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Clusters whose Kubernetes API cannot be read live (a fault, or a deleted cluster) get no `kubernetes/<id>/`
 /// folder, so an audit of the folder sees the same missing layer as a live audit.
-public enum SavedEvidenceWriter {
+public enum FleetExporter {
     /// Kubernetes resources written per cluster, with the file each goes to.
     static let listFiles: [(resource: String, kind: String, file: String)] = [
         ("nodes", "Node", "nodes.json"),

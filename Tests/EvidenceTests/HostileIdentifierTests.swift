@@ -1,5 +1,5 @@
 import Audit
-import Collection
+import Evidence
 import Foundation
 import Testing
 

@@ -1,0 +1,2 @@
+/// The whole run as a library (see ``AuditRun``).
+public enum AuditRunPlaceholder {}

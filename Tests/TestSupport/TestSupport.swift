@@ -1,0 +1,2 @@
+/// What the tests share.
+public enum TestSupportPlaceholder {}
