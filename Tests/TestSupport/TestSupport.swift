@@ -1,2 +1,0 @@
-/// What the tests share.
-public enum TestSupportPlaceholder {}
