@@ -1,10 +1,12 @@
-/// The project's structured-concurrency helpers, in one place: a deadline race and a bounded fan-out. Clients,
-/// collection and remediation use these instead of writing their own task groups.
+/// The project's structured-concurrency helpers, in one place: a time limit on one operation, and a fan-out that
+/// never runs more than a given number of tasks at once. Clients, collection and remediation use these instead of
+/// writing their own task groups. No task outlives a call: what is still running when a call returns (the loser of
+/// a race, the rest of a fan-out after an error) is cancelled and awaited first.
 
-/// Runs `operation` and gives its result, or `nil` when it did not finish within `limit` (it is then cancelled and
-/// awaited: no task outlives the call). A limit of zero or less gives `nil` without starting `operation`.
-public func result<T: Sendable>(
-    within limit: Duration, of operation: @escaping @Sendable () async -> T
+/// Runs `operation` and gives its result, or `nil` when it did not finish within `limit` (real time); it is then
+/// cancelled and awaited. A limit of zero or less gives `nil` without starting `operation`.
+public func withTimeLimit<T: Sendable>(
+    _ limit: Duration, _ operation: @escaping @Sendable () async -> T
 ) async -> T? {
     guard limit > .zero else { return nil }
     return await withTaskGroup(of: T?.self) { group in
@@ -19,10 +21,11 @@ public func result<T: Sendable>(
     }
 }
 
-/// Runs `operation`, throwing `timeout()` when it takes longer than `limit` (real time); its own errors pass through.
-/// When the calling task is cancelled first, `CancellationError` is thrown.
-public func throwing<T: Sendable>(
-    within limit: Duration, timeout: @escaping @Sendable () -> any Error,
+/// Runs `operation`, throwing `timeout` when it takes longer than `limit` (real time); its own errors pass through.
+/// When the calling task is cancelled first, `CancellationError` (or the error `operation` throws on cancellation)
+/// is thrown.
+public func withTimeLimit<T: Sendable>(
+    _ limit: Duration, orThrow timeout: any Error,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
@@ -32,58 +35,67 @@ public func throwing<T: Sendable>(
             return nil
         }
         defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw CancellationError() }
-        guard let value = first else { throw timeout() }
+        // Two tasks were added: `next()` gives one of them (or throws), never `nil`.
+        guard let value = try await group.next()! else { throw timeout }
         return value
     }
 }
 
-/// Runs `body` on every element of `items` with at most `width` at once (at least one), and gives the results in
-/// the order they finished. Elements are started in order as earlier ones finish, so a long list never holds more
-/// than `width` tasks (and what each holds: a client, a connection).
+/// Runs `body` on every element of `items`, at most `width` at once (at least one), and gives the outputs in the
+/// order of `items`. Elements are started in order as earlier ones finish, so a long list never holds more than
+/// `width` tasks (nor what each holds: a client, a connection).
 public func boundedFanOut<Item: Sendable, Output: Sendable>(
     _ items: [Item], width: Int, _ body: @escaping @Sendable (Item) async -> Output
 ) async -> [Output] {
-    await withTaskGroup(of: Output.self) { group in
+    await withTaskGroup(of: (Int, Output).self) { group in
         var next = 0
         func startNext() {
             guard next < items.count else { return }
-            let item = items[next]
+            let index = next
+            let item = items[index]
             next += 1
-            group.addTask { await body(item) }
+            group.addTask {
+                // Into a local first: an `await` inside the tuple literal is miscompiled in release builds (Swift
+                // 6.3): the group then hands the waiting task a corrupt result.
+                let output = await body(item)
+                return (index, output)
+            }
         }
         for _ in 0..<min(max(1, width), items.count) { startNext() }
-        var outputs: [Output] = []
-        outputs.reserveCapacity(items.count)
-        while let output = await group.next() {
-            outputs.append(output)
+        var outputs = [Output?](repeating: nil, count: items.count)
+        while let (index, output) = await group.next() {
+            outputs[index] = output
             startNext()
         }
-        return outputs
+        return outputs.map { $0! }
     }
 }
 
-/// ``boundedFanOut(_:width:_:)`` for work that may fail: the first error cancels the rest and is thrown.
-/// `makeItem` is called only when an element is started, so a caller can keep elements in a compact form until then.
+/// ``boundedFanOut(_:width:_:)`` over `count` elements for work that may fail: the first error cancels the others,
+/// is awaited with them, and is thrown. `makeWork(index)` is called only when element `index` is started, so a
+/// caller can keep elements in a compact form, or release them, until then.
 public func boundedFanOut<Output: Sendable>(
-    count: Int, width: Int, makeItem: (Int) -> @Sendable () async throws -> Output
+    count: Int, width: Int, makeWork: (_ index: Int) -> @Sendable () async throws -> Output
 ) async throws -> [Output] {
-    try await withThrowingTaskGroup(of: Output.self) { group in
+    try await withThrowingTaskGroup(of: (Int, Output).self) { group in
         var next = 0
         func startNext() {
             guard next < count else { return }
-            let work = makeItem(next)
+            let index = next
+            let work = makeWork(index)
             next += 1
-            group.addTask { try await work() }
+            group.addTask {
+                let output = try await work()  // into a local first, as above
+                return (index, output)
+            }
         }
         for _ in 0..<min(max(1, width), count) { startNext() }
-        var outputs: [Output] = []
-        outputs.reserveCapacity(count)
-        while let output = try await group.next() {
-            outputs.append(output)
+        var outputs = [Output?](repeating: nil, count: max(0, count))
+        while let (index, output) = try await group.next() {
+            outputs[index] = output
             startNext()
         }
-        return outputs
+        return outputs.map { $0! }
     }
 }
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BoundedConcurrency
 import Foundation
 import JSON
 import Logging
@@ -184,7 +185,9 @@ public struct KubernetesClient: Sendable {
         let logger = logger
         let host = endpoint.server.host ?? "?"
         let prepared = request
-        return try await Self.withTimeout(timeout, label: label) {
+        return try await withTimeLimit(
+            timeout, orThrow: KubernetesError.timeout("\(label): no complete answer within \(timeout)")
+        ) {
             do {
                 let response = try await client.execute(
                     prepared, deadline: .now() + Self.timeAmount(timeout), logger: logger)
@@ -288,25 +291,6 @@ public struct KubernetesClient: Sendable {
             return KubernetesError.tls("\(label) on \(host): \(error)")
         default:
             return KubernetesError.transport("\(label) on \(host): \(error)")
-        }
-    }
-
-    /// Runs `operation`, failing with ``KubernetesError/timeout(_:)`` when it takes longer than `timeout`.
-    private static func withTimeout<T: Sendable>(
-        _ timeout: Duration, label: String, _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            guard let value = first else {
-                throw KubernetesError.timeout("\(label): no complete answer within \(timeout)")
-            }
-            return value
         }
     }
 

@@ -1,4 +1,5 @@
 import Audit
+import BoundedConcurrency
 
 /// Why a live collection could not read part of the account.
 public enum LiveCollectionError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import AlibabaCloud
 import Audit
+import BoundedConcurrency
 import Evidence
 import Foundation
 import KubernetesAPI
@@ -50,33 +51,24 @@ public struct LiveCollector: Sendable {
         let collector = self
         // The run's deadline: as set for the whole run (several accounts share one), else `maxDuration` from now.
         let deadline = options.deadline ?? options.maxDuration.map { ContinuousClock.now.advanced(by: $0) }
-        var listings = await withTaskGroup(of: (String, Result<RegionListing, any Error>).self) { group in
-            for region in regions {
-                group.addTask {
-                    // Into a local first: `try await` inside the tuple literal is miscompiled in release builds
-                    // (Swift 6.3): the group then hands the waiting task a corrupt result.
-                    let listing = await collector.listRegion(region, before: deadline)
-                    return (region, listing)
-                }
-            }
-            var results: [String: Result<RegionListing, any Error>] = [:]
-            for await (region, result) in group { results[region] = result }
-            return results
+        let listings = await boundedFanOut(regions, width: regions.count) { region in
+            await collector.listRegion(region, before: deadline)
         }
         var pages: [JSONValue] = []
         var failedRegions: [String: String] = [:]
         // Every listing entry of a cluster is one of its descriptions (a region listed twice has two), as the saved
         // folder's reader sees them, so that `--from` over what `collect` wrote gives the same findings. They wait for
-        // their cluster's turn as JSON text, a fraction of the memory of the parsed tree.
-        var descriptions: [String: [String]] = [:]
+        // their cluster's turn as parsed from the listing page; a cluster's are handed over (and dropped here) when
+        // it starts.
+        var descriptions: [String: [JSONValue]] = [:]
         var order: [String] = []
-        for region in regions {
-            switch listings.removeValue(forKey: region)! {
+        for (region, listing) in zip(regions, listings) {
+            switch listing {
             case .success(let listing):
                 pages += listing.pages
                 for entry in listing.clusters {
                     if descriptions[entry.id] == nil { order.append(entry.id) }
-                    descriptions[entry.id, default: []].append(entry.text)
+                    descriptions[entry.id, default: []].append(entry.object)
                 }
                 if let problem = listing.problem {
                     failedRegions[region] = problem.description
@@ -90,23 +82,13 @@ public struct LiveCollector: Sendable {
         let total = order.count
         progress(0, total)
         let counter = Counter()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            func startNext() {
-                guard next < order.count else { return }
-                let objects = descriptions.removeValue(forKey: order[next])!.map { text in
-                    // Text this collector wrote from a parsed value: it parses again.
-                    (try? JSONValue.parse(text)) ?? .null
-                }
-                next += 1
-                group.addTask {
-                    let documents = await collector.collectCluster(objects, before: deadline)
-                    try await handle(documents)
-                    progress(await counter.increment(), total)
-                }
+        _ = try await boundedFanOut(count: order.count, width: options.concurrency) { index in
+            let objects = descriptions.removeValue(forKey: order[index])!
+            return {
+                let documents = await collector.collectCluster(objects, before: deadline)
+                try await handle(documents)
+                progress(await counter.increment(), total)
             }
-            for _ in 0..<min(options.concurrency, order.count) { startNext() }
-            while try await group.next() != nil { startNext() }
         }
         return LiveCollectionResult(
             regions: regions, listingPages: pages, failedRegions: failedRegions, clusterCount: total)
@@ -140,7 +122,7 @@ public struct LiveCollector: Sendable {
             }
         }
         guard let deadline else { return await work() }
-        return await result(within: ContinuousClock.now.duration(to: deadline), of: work)
+        return await withTimeLimit(ContinuousClock.now.duration(to: deadline), work)
             ?? .failure(
                 LiveCollectionError.deadline(what: "the cluster listing of \(region)", limit: options.maxDuration))
     }
@@ -180,17 +162,9 @@ public struct LiveCollector: Sendable {
             throw CSClientError.tooManyPages(action: "DescribeClustersV1", pages: client.options.maxPages)
         }
         let client = client
-        let later = try await withThrowingTaskGroup(of: (Int, JSONValue).self) { group in
-            for number in 2...count {
-                group.addTask {
-                    let page = try await client.describeClustersV1Page(
-                        region: region, pageNumber: number, pageSize: requested)
-                    return (number, page.raw)
-                }
-            }
-            var pages: [Int: JSONValue] = [:]
-            for try await (number, page) in group { pages[number] = page }
-            return (2...count).map { pages[$0]! }
+        // Pages 2 through `count`, all at once, in page order.
+        let later = try await boundedFanOut(count: count - 1, width: count - 1) { index in
+            { try await client.describeClustersV1Page(region: region, pageNumber: index + 2, pageSize: requested).raw }
         }
         var ids = firstIds
         var consistent = true
@@ -237,12 +211,11 @@ public struct LiveCollector: Sendable {
             metadata: ["region": "\(region)", "total": "\(total)", "listed": "\(listed)"])
     }
 
-    /// The pages of one region's listing as read (when kept), and the cluster objects on them (repeats included)
-    /// as compact JSON text.
+    /// The pages of one region's listing as read (when kept), and the cluster objects on them (repeats included).
     struct RegionListing: Sendable {
         var keepPages: Bool
         var pages: [JSONValue] = []
-        var clusters: [(id: String, text: String)] = []
+        var clusters: [(id: String, object: JSONValue)] = []
         var pageCount = 0
         /// Why the listing may miss clusters (no consistent pass); the clusters seen are kept all the same.
         var problem: LiveCollectionError?
@@ -260,7 +233,7 @@ public struct LiveCollector: Sendable {
             pageCount += 1
             if keepPages { pages.append(page) }
             // clusterObjects(inListing:) accepts only objects with a non-empty string cluster_id.
-            let entries = objects.map { (id: $0["cluster_id"]!.stringValue!, text: $0.serialized()) }
+            let entries = objects.map { (id: $0["cluster_id"]!.stringValue!, object: $0) }
             clusters += entries
             return entries.map(\.id)
         }
@@ -315,8 +288,8 @@ public struct LiveCollector: Sendable {
         if !needs.addonInstance && (needs.kubernetesFiles.isEmpty || options.kubernetes.isNone) {
             return await collectCluster(listings)
         }
-        if let collected = await result(
-            within: ContinuousClock.now.duration(to: deadline), of: { await collector.collectCluster(listings) })
+        if let collected = await withTimeLimit(
+            ContinuousClock.now.duration(to: deadline), { await collector.collectCluster(listings) })
         {
             return collected
         }
@@ -362,10 +335,10 @@ public struct LiveCollector: Sendable {
         }
         let deadline = options.clusterTimeout
         let collector = self
-        if let result = await result(
-            within: deadline, of: { await collector.readKubernetes(endpoint: endpoint, files: files) })
+        if let documents = await withTimeLimit(
+            deadline, { await collector.readKubernetes(endpoint: endpoint, files: files) })
         {
-            return result
+            return documents
         }
         let status = ErrorDocuments.kubernetesStatus(
             code: 504, reason: "Timeout",
@@ -430,18 +403,28 @@ public struct LiveCollector: Sendable {
     }
 
     func readKubernetes(endpoint: KubernetesEndpoint, files: [String]) async -> [String: JSONValue] {
-        let client: KubernetesClient
+        var read: [String: JSONValue]?
         do {
-            client = try KubernetesClient(endpoint: endpoint, timeout: options.kubernetesCallTimeout)
-        } catch {
+            try await withKubernetesClient(endpoint: endpoint, timeout: options.kubernetesCallTimeout) { client in
+                read = await Self.read(files, with: client)
+            }
+        } catch  where read == nil {
+            // The body does not throw: the client could not be made.
             let status = ErrorDocuments.status(for: error, doing: "connect to the Kubernetes API")
             return Dictionary(uniqueKeysWithValues: files.map { ($0, status) })
+        } catch {
+            // Shutting the client down failed after the reads: they stand.
         }
+        return read!
+    }
+
+    /// Reads `files` one after another with `client`, each document or the error that kept it unread.
+    static func read(_ files: [String], with client: KubernetesClient) async -> [String: JSONValue] {
         var documents: [String: JSONValue] = [:]
         for file in files {
             if Task.isCancelled { break }
             do {
-                guard let path = Self.kubernetesPaths[file] else { continue }
+                guard let path = kubernetesPaths[file] else { continue }
                 documents[file] = try await file == "eni-config" ? client.get(path) : client.list(path)
             } catch {
                 documents[file] = ErrorDocuments.status(for: error, doing: "read \(file)")
@@ -452,7 +435,6 @@ public struct LiveCollector: Sendable {
                 }
             }
         }
-        try? await client.shutdown()
         return documents
     }
 

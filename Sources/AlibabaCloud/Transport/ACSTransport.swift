@@ -1,5 +1,6 @@
 import AlibabaCloudSigning
 import AsyncHTTPClient
+import BoundedConcurrency
 import Foundation
 import Logging
 import NIOCore
@@ -21,7 +22,9 @@ struct ACSTransport: Sendable {
         guard let budget = options.retry.maxElapsed else { return try await attempt(operation, progress: progress) }
         let transport = self
         do {
-            return try await withDeadline(budget) { try await transport.attempt(operation, progress: progress) }
+            return try await withTimeLimit(budget, orThrow: AttemptFailure.timeout) {
+                try await transport.attempt(operation, progress: progress)
+            }
         } catch AttemptFailure.timeout {
             let (attempts, lastError) = progress.snapshot
             throw CSClientError.budgetExhausted(
@@ -167,7 +170,8 @@ struct ACSTransport: Sendable {
         let client = httpClient
         let logger = logger
         do {
-            return try await withDeadline(budget) {
+            // The deadline covers the response head and the body, which AsyncHTTPClient's own deadline does not.
+            return try await withTimeLimit(budget, orThrow: AttemptFailure.timeout) {
                 let response = try await client.execute(prepared, timeout: timeAmount(budget), logger: logger)
                 if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
                     throw AttemptFailure.bodyTooLarge
@@ -265,24 +269,6 @@ enum AttemptFailure: Error, Sendable {
         case .network(let detail):
             return .network(action: action, url: url, detail: detail, attempts: attempts)
         }
-    }
-}
-
-/// Runs `operation`, failing with `AttemptFailure.timeout` when it takes longer than `limit` (real time). Covers the
-/// response head and the body, which AsyncHTTPClient's own deadline does not.
-private func withDeadline<T: Sendable>(
-    _ limit: Duration,
-    _ operation: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw AttemptFailure.timeout }
-        return value
     }
 }
 

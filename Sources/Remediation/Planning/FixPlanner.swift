@@ -1,5 +1,6 @@
 import AlibabaCloud
 import Audit
+import BoundedConcurrency
 import Evidence
 import KubernetesAPI
 
@@ -21,21 +22,8 @@ public struct FixPlanner: Sendable {
         // Each cluster being planned holds a Kubernetes client: at most 32 at once, fewer with --concurrency.
         let width = min(32, max(1, context.collector.options.concurrency))
         let planner = self
-        let plans = await withTaskGroup(of: ClusterPlan.self) { group in
-            var next = 0
-            func startNext() {
-                guard next < failing.count else { return }
-                let cluster = failing[next]
-                next += 1
-                group.addTask { await planner.planCluster(cluster, options: options) }
-            }
-            for _ in 0..<min(width, failing.count) { startNext() }
-            var plans: [ClusterPlan] = []
-            while let plan = await group.next() {
-                plans.append(plan)
-                startNext()
-            }
-            return plans
+        let plans = await boundedFanOut(failing, width: width) { cluster in
+            await planner.planCluster(cluster, options: options)
         }
         let order = Dictionary(
             findings.enumerated().map { ($1.clusterId, $0) }, uniquingKeysWith: { first, _ in first })
