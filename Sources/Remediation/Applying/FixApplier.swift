@@ -24,7 +24,8 @@ public struct FixApplier: Sendable {
     /// Applies every cluster of `plan` that `--apply` may change with `options`.
     public func apply(_ plan: FixPlan, options: FixOptions) async -> Result {
         let journal = RollbackJournal(
-            directory: options.rollbackDirectory, stem: "ackguard-fix-" + Self.compactStamp(context.clock()),
+            directory: options.rollbackDirectory,
+            stem: "ackguard-fix-" + Timestamp.compact(epochSeconds: context.clock().epochSeconds),
             toolVersion: context.toolVersion, createdAt: context.timestamp(), source: context.sourceLocation)
         var outcomes: [ClusterOutcome] = []
         var stopped = false
@@ -69,15 +70,6 @@ public struct FixApplier: Sendable {
     }
 
     static let stopNote = "not attempted: an earlier cluster failed, so ackguard stopped"
-
-    /// `20250101T120000Z`.
-    static func compactStamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
-    }
 
     // MARK: - In place
 

@@ -32,14 +32,7 @@ public struct RemediationContext: Sendable {
     }
 
     /// RFC 3339 (UTC, seconds) of the context's clock.
-    func timestamp() -> String { Self.rfc3339(clock()) }
-
-    static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    func timestamp() -> String { Timestamp.rfc3339(epochSeconds: clock().epochSeconds) }
 
     func progress(_ clusterId: String, _ message: String) async {
         await events(.progress(clusterId: clusterId, message: message))
@@ -75,6 +68,11 @@ public struct RemediationContext: Sendable {
             try await Task.sleep(for: timing.pollInterval)
         }
     }
+}
+
+extension Date {
+    /// Whole seconds since 1970, rounded down: the instant ``Timestamp`` formats.
+    var epochSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
 }
 
 extension Duration {
