@@ -102,7 +102,7 @@ let package = Package(
         // Scan history in SQLite, and the diff of two scans.
         .target(
             name: "History",
-            dependencies: ["Audit", "Reports", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Audit", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // Terraform HCL, Terraform plan JSON and ROS templates -> planned evidence with source locations.

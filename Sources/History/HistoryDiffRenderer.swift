@@ -24,7 +24,7 @@ public struct HistoryDiffRenderer: Sendable {
                 "clusterName": .string(finding.clusterName),
                 "regionId": .string(finding.regionId),
                 "suppressed": .bool(finding.suppression != nil),
-                "message": finding.json["message"] ?? .null,
+                "message": finding.message.map(JSONValue.string) ?? .null,
             ]
             if let location = finding.location {
                 object["file"] = .string(location.file)

@@ -1,14 +1,13 @@
 import Audit
 import Foundation
 import GRDB
-import Reports
 
 /// The scan history: every audit's metadata and findings in SQLite, and the diff of two scans.
 ///
 /// The database is a WAL `DatabasePool` with a busy timeout, so two ackguard processes can record at the same time;
 /// writes are `IMMEDIATE` transactions. The schema comes from append-only, string-named migrations
-/// (`HistoryStore.migrator`). Findings are stored as the JSON report encodes them, plus the columns that identify and
-/// classify them; the report holds no secrets, so neither does the history.
+/// (`HistoryStore.migrator`). Findings are stored as the history's own versioned document (``FindingDocument``), plus
+/// the columns that identify and classify them; a finding holds no secrets, so neither does the history.
 public struct HistoryStore: Sendable {
     /// The database file.
     public let path: String
@@ -229,7 +228,7 @@ public struct HistoryStore: Sendable {
                             finding.clusterName, finding.status.rawValue, finding.reason.rawValue,
                             finding.location?.file, finding.location?.line, finding.location?.column,
                             finding.suppression?.reason, finding.suppression?.expires,
-                            finding.statusBeforeStrict?.rawValue, JSONReportRenderer.encode(finding).serialized(),
+                            finding.statusBeforeStrict?.rawValue, FindingDocument.encode(finding).serialized(),
                         ])
                 }
                 return scanId
@@ -368,12 +367,10 @@ public struct HistoryStore: Sendable {
         guard let status = Status(rawValue: statusText) else {
             throw .corruptRow(path: path, table: "finding", id: id, problem: "unknown status '\(statusText)'")
         }
-        let jsonText: String = row["json"]
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(jsonText)
-        } catch {
-            throw .corruptRow(path: path, table: "finding", id: id, problem: "json: \(error)")
+        let stored: FindingDocument.Decoded
+        switch FindingDocument.decode(row["json"]) {
+        case .success(let decoded): stored = decoded
+        case .failure(let problem): throw .corruptRow(path: path, table: "finding", id: id, problem: "\(problem)")
         }
         var location: SourceLocation?
         if let file: String = row["file"] {
@@ -386,7 +383,8 @@ public struct HistoryStore: Sendable {
         return StoredFinding(
             scanId: row["scanId"], rule: row["rule"], accountId: row["accountId"], regionId: row["regionId"],
             clusterId: row["clusterId"], clusterName: row["clusterName"], status: status, reason: row["reason"],
-            location: location, suppression: suppression, statusBeforeStrict: row["statusBeforeStrict"], json: json)
+            location: location, suppression: suppression, statusBeforeStrict: row["statusBeforeStrict"],
+            message: stored.message, json: stored.document)
     }
 
     // MARK: - Helpers

@@ -1,6 +1,7 @@
 import Audit
 
-/// A finding as the history keeps it: the key fields as columns, the whole finding as the JSON report encodes it.
+/// A finding as the history keeps it: the key fields as columns, the rest in the history's own document
+/// (``FindingDocument``).
 public struct StoredFinding: Sendable, Hashable {
     public var scanId: Int64
     public var rule: String
@@ -13,13 +14,15 @@ public struct StoredFinding: Sendable, Hashable {
     public var location: SourceLocation?
     public var suppression: Suppression?
     public var statusBeforeStrict: String?
-    /// `JSONReportRenderer.encode(finding)` as stored.
+    /// The finding's message (`nil` only in a row whose document has none).
+    public var message: String?
+    /// The document as stored: ``FindingDocument``'s, or in a row written before it, the JSON report's encoding.
     public var json: JSONValue
 
     public init(
         scanId: Int64, rule: String, accountId: String?, regionId: String, clusterId: String, clusterName: String,
         status: Status, reason: String, location: SourceLocation? = nil, suppression: Suppression? = nil,
-        statusBeforeStrict: String? = nil, json: JSONValue
+        statusBeforeStrict: String? = nil, message: String? = nil, json: JSONValue
     ) {
         self.scanId = scanId
         self.rule = rule
@@ -32,6 +35,7 @@ public struct StoredFinding: Sendable, Hashable {
         self.location = location
         self.suppression = suppression
         self.statusBeforeStrict = statusBeforeStrict
+        self.message = message ?? json["message"]?.stringValue
         self.json = json
     }
 

@@ -35,7 +35,7 @@ import Testing
                 == "source=iac;account=1001;regions=;rules=ack-network-policy-support;location=infra")
     }
 
-    @Test("a recorded scan reads back: metadata, counts, and every finding as the JSON report encodes it")
+    @Test("a recorded scan reads back: metadata, counts, and every finding in the history's own document")
     func roundTrip() throws {
         let (path, cleanup) = HistoryFixtures.databasePath()
         defer { cleanup() }
@@ -65,7 +65,9 @@ import Testing
         let stored = try store.findings(scanId: id)
         #expect(stored.count == report.findings.count)
         for (row, finding) in zip(stored, report.findings) {
-            #expect(row.json == JSONReportRenderer.encode(finding))
+            #expect(row.json == FindingDocument.encode(finding))
+            #expect(row.json["schema"] == 1)
+            #expect(row.message == finding.message)
             #expect(row.status == finding.status)
             #expect(row.reason == finding.reason.rawValue)
             #expect(row.location == finding.location)
@@ -156,6 +158,7 @@ import Testing
         #expect(stored[0].location == nil)
         #expect(stored[0].suppression == nil)
         #expect(stored[0].json == JSONReportRenderer.encode(finding))
+        #expect(stored[0].message == finding.message)
         let newId = try store.record(HistoryFixtures.report([finding]), scope: "s")
         let diff = try store.diff(old: scan.id, new: newId)
         #expect(diff.unchanged == 1)
