@@ -150,14 +150,7 @@ public struct TableReportRenderer: ReportRenderer {
     }
 
     func columnWidths(layout: Layout, rows: [Row]) -> [Int] {
-        var widths: [Int] = []
-        for row in rows {
-            for (column, cell) in rowCells(row, layout: layout).enumerated() {
-                if column == widths.count { widths.append(0) }
-                widths[column] = max(widths[column], cell.count)
-            }
-        }
-        return widths
+        TextTable.columnWidths(rows.map { rowCells($0, layout: layout) })
     }
 
     func fixedWidth(_ widths: [Int]) -> Int {
@@ -169,7 +162,7 @@ public struct TableReportRenderer: ReportRenderer {
         let statusColumn = row.rule == nil ? 1 : 2
         var parts: [String] = []
         for (column, cell) in cells.enumerated() {
-            let padded = cell.padding(to: widths[column])
+            let padded = TextTable.padded(cell, to: widths[column])
             if column == statusColumn, let status, color {
                 parts.append(Self.paint(padded, status))
             } else {
@@ -256,7 +249,7 @@ public struct TableReportRenderer: ReportRenderer {
         let labelWidth = (nextSteps.map(\.purpose.count).max() ?? 0) + 1
         for step in nextSteps {
             text +=
-                (InertText.escaped(step.purpose) + ":").padding(to: labelWidth) + Self.separator
+                TextTable.padded(InertText.escaped(step.purpose) + ":", to: labelWidth) + Self.separator
                 + InertText.escaped(step.command) + "\n"
         }
         return text
@@ -346,10 +339,6 @@ public struct TableReportRenderer: ReportRenderer {
 }
 
 extension String {
-    fileprivate func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
     fileprivate var trailingSpacesRemoved: String {
         var text = self
         while text.hasSuffix(" ") { text.removeLast() }
