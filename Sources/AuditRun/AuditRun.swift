@@ -1,2 +1,334 @@
-/// The whole run as a library (see ``AuditRun``).
-public enum AuditRunPlaceholder {}
+import AlibabaCloud
+import Audit
+import Evidence
+import Foundation
+import History
+import LiveCollection
+import Suppressions
+
+/// What to audit and what to do with the findings, resolved from the command line (or a schedule).
+public struct AuditRequest: Sendable {
+    public enum Source: Sendable {
+        /// A saved-evidence folder (RULE.md "Saved evidence").
+        case saved(folder: String)
+        /// Live accounts, or the demo emulator (``LiveSettings/demo``).
+        case live(LiveSettings)
+    }
+
+    /// Where the scan is kept.
+    public enum HistoryPolicy: Sendable, Equatable {
+        /// Not stored.
+        case off
+        /// The default database (``HistoryStore/defaultPath(environment:home:)``).
+        case standard
+        case at(path: String)
+    }
+
+    public var source: Source
+    public var options: AuditOptions
+    /// A suppression file (YAML) of accepted findings.
+    public var suppressions: String?
+    public var history: HistoryPolicy
+    public var environment: [String: String]
+    public var toolVersion: String
+
+    public init(
+        source: Source, options: AuditOptions = AuditOptions(), suppressions: String? = nil,
+        history: HistoryPolicy = .off, environment: [String: String] = [:], toolVersion: String
+    ) {
+        self.source = source
+        self.options = options
+        self.suppressions = suppressions
+        self.history = history
+        self.environment = environment
+        self.toolVersion = toolVersion
+    }
+}
+
+/// One cluster as the run evaluated it (kept with ``AuditRun/keepsClusters``, for `fix`).
+public struct EvaluatedCluster: Sendable {
+    /// The listing item (or detail body) the cluster was described by; `nil` for a saved folder.
+    public var listing: JSONValue?
+    public var evidence: ClusterEvidence
+    /// One finding per rule of the request, before suppressions.
+    public var findings: [Finding]
+}
+
+/// What a run found, and what the caller needs to say about it.
+public struct AuditOutcome: Sendable {
+    /// The findings in report order, suppressions applied, with the run's notices (completeness first).
+    public var report: AuditReport
+    /// What the run could not see, one line each (also in ``AuditReport/notices``): regions not (completely)
+    /// listed, clusters not finished. Non-empty makes a clean run exit 3.
+    public var completenessNotes: [String]
+    /// Problems that change nothing in the verdict (the history could not store the scan).
+    public var warnings: [String]
+    /// RULE.md's exit status: 1 with a FAIL, 3 with an UNKNOWN or an incomplete listing, else 0.
+    public var exitCode: Int32
+    /// The clusters as evaluated, when ``AuditRun/keepsClusters`` (else empty).
+    public var clusters: [EvaluatedCluster]
+    /// The listing pages as read, when ``AuditRun/keepsListingPages`` (live only).
+    public var listingPages: [JSONValue]
+    /// API calls made, by operation (live only).
+    public var callCounts: [String: Int]
+    /// Clusters audited (collected, for a run with no rules).
+    public var clusterCount: Int
+}
+
+/// The audit pipeline, the same for every source: documents → evidence (decoded once) → findings (each rule once
+/// per cluster) → suppressions → report → history → exit status.
+///
+/// A saved folder and a live account differ only in where each cluster's evidence comes from
+/// (``gatherSaved(_:into:)`` and ``gatherLive(_:into:)``); everything after is one path, ``finish(_:gathered:prepared:started:)``.
+/// Live clusters are evaluated as they arrive and only their findings are kept, so memory grows with the findings,
+/// not with what the APIs returned.
+public struct AuditRun: Sendable {
+    public var request: AuditRequest
+    /// Clusters done and total, as collection goes (live only).
+    public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    /// Receives each live cluster's documents before evaluation (`collect` writes them).
+    public var observer: (@Sendable (ClusterDocuments) async throws -> Void)?
+    /// Keep each cluster's listing, evidence and findings in the outcome (`fix` plans from them).
+    public var keepsClusters = false
+    /// Keep the listing pages in the outcome (`collect` writes them).
+    public var keepsListingPages = false
+    /// The clock of the report's timestamps and of the suppressions' expiry.
+    public var now: @Sendable () -> Date = { Date() }
+
+    public init(_ request: AuditRequest) {
+        self.request = request
+    }
+
+    /// Runs the request from start to end; every error is a classified ``RunFailure``. The suppression file and
+    /// the history path are checked before anything is read or any API is called.
+    public func run() async throws(RunFailure) -> AuditOutcome {
+        do {
+            let prepared = try prepare()
+            switch request.source {
+            case .saved(let folder):
+                let started = now()
+                let gathered = Gathered(keepsClusters: keepsClusters)
+                let source = try await gatherSaved(folder, into: gathered)
+                return try await finish(source, gathered: gathered, prepared: prepared, started: started)
+            case .live(let settings):
+                return try await withLiveSession(
+                    settings, environment: request.environment, userAgent: "ackguard/\(request.toolVersion)",
+                    keepListingPages: keepsListingPages,
+                    readCoverage: request.options.rules.contains(.networkPolicyCoverage)
+                ) { session in try await run(in: session, prepared: prepared) }
+            }
+        } catch {
+            throw RunFailure.classify(error)
+        }
+    }
+
+    /// Runs the request's rules over the accounts of an open session (`fix` audits, plans and applies in one).
+    public func run(in session: LiveSession) async throws(RunFailure) -> AuditOutcome {
+        do {
+            return try await run(in: session, prepared: try prepare())
+        } catch {
+            throw RunFailure.classify(error)
+        }
+    }
+
+    func run(in session: LiveSession, prepared: Prepared) async throws(RunFailure) -> AuditOutcome {
+        do {
+            let started = now()
+            let gathered = Gathered(keepsClusters: keepsClusters)
+            let source = try await gatherLive(session, into: gathered)
+            return try await finish(source, gathered: gathered, prepared: prepared, started: started)
+        } catch {
+            throw RunFailure.classify(error, endpoint: session.location)
+        }
+    }
+
+    // MARK: - Before: inputs that must be good before any API call
+
+    /// What must be good before any API call: the suppression file, read, and the history database's path,
+    /// checked. A bad one is an input error before anything is read, not a warning after the audit.
+    struct Prepared {
+        var suppressions: SuppressionFile?
+        var historyPath: String?
+    }
+
+    func prepare() throws -> Prepared {
+        var suppressions: SuppressionFile?
+        if let path = request.suppressions {
+            do {
+                suppressions = try SuppressionFile.load(path: path)
+            } catch {
+                throw RunFailure(error.description)
+            }
+        }
+        let environment = request.environment
+        switch request.history {
+        case .off:
+            return Prepared(suppressions: suppressions, historyPath: nil)
+        case .standard:
+            let home = HomeDirectory.path(environment: environment)
+            return Prepared(
+                suppressions: suppressions, historyPath: HistoryStore.defaultPath(environment: environment, home: home))
+        case .at(let path):
+            do {
+                try HistoryStore.checkPath(path, folderMayBeMissing: false)
+            } catch {
+                throw RunFailure("unusable history database", at: "--history", error.description)
+            }
+            return Prepared(suppressions: suppressions, historyPath: path)
+        }
+    }
+
+    // MARK: - Gathering: where each cluster's evidence comes from
+
+    /// What the source was, for the report, and what it could not see.
+    struct SourceSummary {
+        var kind: AuditReport.SourceKind
+        var regions: [String]
+        var location: String
+        var failedRegions: [String: String] = [:]
+        var listingPages: [JSONValue] = []
+        var callCounts: [String: Int] = [:]
+    }
+
+    func gatherSaved(_ folder: String, into gathered: Gathered) async throws -> SourceSummary {
+        let evidence = try SavedEvidenceReader(directory: folder).read()
+        for item in evidence { await gathered.add(evaluated(item, listing: nil)) }
+        let regions = Set(evidence.map(\.record.regionId).filter { !$0.isEmpty })
+        return SourceSummary(kind: .saved, regions: regions.sorted(), location: folder)
+    }
+
+    func gatherLive(_ session: LiveSession, into gathered: Gathered) async throws -> SourceSummary {
+        var summary = SourceSummary(kind: session.sourceKind, regions: [], location: session.location)
+        var regions = Set<String>()
+        // --role-arn: one account after another, each cluster's findings carrying its account id.
+        for account in session.accounts {
+            let collector = LiveCollector(client: account.client, options: session.collectionOptions)
+            let observer = observer
+            let run = self
+            let result = try await collector.collect(
+                handle: { documents in
+                    try await observer?(documents)
+                    var evidence = documents.evidenceOrFailure()
+                    if let accountId = account.accountId { evidence.record.accountId = accountId }
+                    await gathered.add(run.evaluated(evidence, listing: documents.descriptions.first?.value))
+                },
+                progress: { done, total in run.progress?(done, total) })
+            regions.formUnion(result.regions)
+            summary.listingPages += result.listingPages
+            summary.failedRegions.merge(result.failedRegions) { first, _ in first }
+            summary.callCounts.merge(await account.client.callCounts, uniquingKeysWith: +)
+        }
+        summary.regions = regions.sorted()
+        return summary
+    }
+
+    /// One cluster's findings: each rule of the request evaluated once.
+    func evaluated(_ evidence: ClusterEvidence, listing: JSONValue?) -> EvaluatedCluster {
+        EvaluatedCluster(
+            listing: listing, evidence: evidence, findings: AuditEngine.evaluate(evidence, options: request.options))
+    }
+
+    // MARK: - After: one path for every source
+
+    func finish(_ source: SourceSummary, gathered: Gathered, prepared: Prepared, started: Date) async throws
+        -> AuditOutcome
+    {
+        var findings = AuditEngine.sorted(await gathered.findings)
+        let clusters = await gathered.clusters
+        var completeness = source.failedRegions.sorted { $0.key < $1.key }.map { region, error in
+            "region \(region) was not listed completely, clusters may be missing: \(error)"
+        }
+        let unfinished = clusters.filter { $0.collectionError != nil }.sorted { $0.clusterId < $1.clusterId }
+        if let first = unfinished.first {
+            let others = unfinished.count > 1 ? " (and \(unfinished.count - 1) other cluster(s))" : ""
+            completeness.append("cluster \(first.clusterId)\(others) not audited: \(first.collectionError!)")
+        }
+        var notices = completeness
+        if let suppressions = prepared.suppressions {
+            let tags = Dictionary(clusters.map { ($0.clusterId, $0.tags) }, uniquingKeysWith: { first, _ in first })
+            let applied = suppressions.apply(to: findings, today: Self.localDate(now()), tags: tags)
+            findings = applied.findings
+            notices += applied.notices
+        }
+        let accounts = Set(clusters.compactMap(\.accountId))
+        let report = AuditReport(
+            toolVersion: request.toolVersion, startedAt: Timestamp.rfc3339(started),
+            finishedAt: Timestamp.rfc3339(now()),
+            source: .init(
+                kind: source.kind, regions: source.regions, account: accounts.count == 1 ? accounts.first : nil,
+                location: source.location),
+            rules: request.options.rules.sorted(), findings: findings, notices: notices)
+        var warnings: [String] = []
+        if let historyPath = prepared.historyPath {
+            do {
+                try HistoryStore(path: historyPath).record(report, scope: HistoryStore.scope(of: report))
+            } catch {
+                warnings.append("warning: the scan was not stored in the history (\(historyPath)): \(error)")
+            }
+        }
+        var exitCode = report.summary.exitCode
+        if !source.failedRegions.isEmpty && exitCode == ExitStatus.clean { exitCode = ExitStatus.incomplete }
+        return AuditOutcome(
+            report: report, completenessNotes: completeness, warnings: warnings, exitCode: exitCode,
+            clusters: await gathered.evaluated, listingPages: source.listingPages, callCounts: source.callCounts,
+            clusterCount: clusters.count)
+    }
+
+    /// Today in the local time zone, `YYYY-MM-DD`: a suppression expires at the end of its day where the user is.
+    static func localDate(_ date: Date) -> String {
+        let components = Calendar.current.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", components.year ?? 1970, components.month ?? 1, components.day ?? 1)
+    }
+}
+
+/// What a run keeps of each cluster, gathered from concurrent tasks.
+actor Gathered {
+    /// What the report needs of a cluster besides its findings.
+    struct Cluster {
+        var clusterId: String
+        var accountId: String?
+        var tags: [String: String]
+        var collectionError: String?
+    }
+
+    let keepsClusters: Bool
+    private(set) var findings: [Finding] = []
+    private(set) var clusters: [Cluster] = []
+    private(set) var evaluated: [EvaluatedCluster] = []
+
+    init(keepsClusters: Bool) { self.keepsClusters = keepsClusters }
+
+    func add(_ cluster: EvaluatedCluster) {
+        findings += cluster.findings
+        let record = cluster.evidence.record
+        clusters.append(
+            Cluster(
+                clusterId: record.clusterId, accountId: record.accountId, tags: record.tags,
+                collectionError: cluster.evidence.collectionError))
+        if keepsClusters { evaluated.append(cluster) }
+    }
+}
+
+extension AuditRun {
+    /// `collect`: the pipeline with each live cluster's documents written into `folder` as they arrive (the
+    /// saved-evidence layout `--from` reads) and the listing pages written at the end. The folder must not hold a
+    /// `clusters.json` yet; identifiers are checked before anything is written under it.
+    public func collect(into folder: String) async throws(RunFailure) -> AuditOutcome {
+        let writer = SavedEvidenceWriter(directory: folder)
+        do {
+            try writer.prepare()
+        } catch {
+            throw RunFailure(error.description)
+        }
+        var run = self
+        run.observer = { documents in try writer.write(documents) }
+        run.keepsListingPages = true
+        let outcome = try await run.run()
+        do {
+            try writer.writeListing(pages: outcome.listingPages)
+        } catch {
+            throw RunFailure(error.description)
+        }
+        return outcome
+    }
+}

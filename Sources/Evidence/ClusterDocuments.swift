@@ -82,4 +82,17 @@ public struct ClusterDocuments: Sendable {
         }
         return evidence
     }
+
+    /// ``evidence()``, or when the documents cannot be decoded, the cluster's record with the problem as its
+    /// ``ClusterEvidence/collectionError``: its findings are then UNKNOWN (`collection-failed`) naming the problem,
+    /// never a pass, and one cluster's hostile answer does not stop the audit of the others.
+    public func evidenceOrFailure() -> ClusterEvidence {
+        do {
+            return try evidence()
+        } catch {
+            let record = EvidenceDecoding.record(from: descriptions)
+            return ClusterEvidence(
+                record: record, collectionError: "its documents could not be decoded: \(error.description)")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditRun
 
 @main
 struct ACKGuard: AsyncParsableCommand {
@@ -22,7 +23,7 @@ struct ACKGuard: AsyncParsableCommand {
     )
 
     /// Parses and runs the command; every error that is not argument-parser's own (usage errors exit 64, help and
-    /// `--version` 0) or an exit code the command chose becomes one line and exit 2 (``CommandFailure``).
+    /// `--version` 0) or an exit code the command chose becomes one line and exit 2 (``RunFailure``).
     static func main() async {
         // A mistyped command is named as such, with the nearest command, before argument-parser reads it as an
         // unknown argument of the root command.
@@ -53,42 +54,22 @@ struct ACKGuard: AsyncParsableCommand {
             // `ackguard audit --help` parses to argument-parser's own help command, whose run() throws its internal
             // CommandError: that is the help screen to print (exit 0), not a failure to classify.
             if String(reflecting: type(of: error)) == "ArgumentParser.CommandError" { exit(withError: error) }
-            let failure = CommandFailure.classify(error)
-            failure.report()
+            let failure = RunFailure.classify(error)
+            Terminal.error(failure.description)
             exit(withError: ExitCode(failure.exitCode))
         }
     }
 }
 
 extension ACKGuard {
-    /// When the first word is neither an option nor a command: one line naming it, with the closest command
-    /// (edit distance at most 2, or a prefix) as a suggestion.
+    /// When the first word is neither an option nor a command: one line naming it, with the closest command as a
+    /// suggestion (``CommandSuggestion``).
     static func unknownCommand(_ arguments: [String]) -> String? {
         guard let word = arguments.first, !word.hasPrefix("-") else { return nil }
         let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
         guard !names.contains(word) else { return nil }
-        let lowered = word.lowercased()
-        let closest =
-            names.map { (name: $0, distance: editDistance(lowered, $0)) }.filter { $0.distance <= 2 }
-            .min { $0.distance < $1.distance }?.name ?? names.first { $0.hasPrefix(lowered) && lowered.count >= 2 }
-        let suggestion = closest.map { "did you mean '\($0)'? " } ?? ""
+        let suggestion = CommandSuggestion.closest(to: word, among: names).map { "did you mean '\($0)'? " } ?? ""
         return "unknown command '\(word)': \(suggestion)(commands: \(names.dropLast().joined(separator: ", ")); "
             + "ackguard --help)"
-    }
-
-    /// Levenshtein distance, on characters.
-    static func editDistance(_ left: String, _ right: String) -> Int {
-        let left = Array(left)
-        let right = Array(right)
-        guard !left.isEmpty, !right.isEmpty else { return max(left.count, right.count) }
-        var previous = Array(0...right.count)
-        for (i, a) in left.enumerated() {
-            var current = [i + 1] + Array(repeating: 0, count: right.count)
-            for (j, b) in right.enumerated() {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (a == b ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[right.count]
     }
 }

@@ -104,43 +104,6 @@ struct LiveCommandTests {
         #expect(result.stderr.contains("no Alibaba Cloud credentials found"))
     }
 
-    @Test("suppressions keep findings in the report, marked, and out of the exit code; expired ones do not count")
-    func suppressions() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("accepted.yaml").path
-        try """
-        suppressions:
-          - name: "*"
-            reason: migration to Terway planned for Q1
-            expires: 2099-12-31
-        """.write(toFile: file, atomically: true, encoding: .utf8)
-        let accepted = try CommandRunner.run(
-            ["audit", "--demo", "--suppressions", file, "--format", "json", "--no-history"])
-        #expect(accepted.exitCode == 0, "stderr: \(accepted.stderr)")
-        let report = try JSONValue.parse(accepted.stdout)
-        let suppressed = (report["findings"]?.arrayValue ?? []).filter { $0["suppressed"] != nil }
-        #expect(!suppressed.isEmpty)
-        #expect(suppressed.allSatisfy { $0["suppressed"]?["reason"] == "migration to Terway planned for Q1" })
-        #expect(report["summary"]?["suppressed"]?.intValue == suppressed.count)
-
-        try """
-        suppressions:
-          - name: "*"
-            reason: too late
-            expires: 2020-01-01
-        """.write(toFile: file, atomically: true, encoding: .utf8)
-        let expired = try CommandRunner.run(["audit", "--demo", "--suppressions", file, "--no-history"])
-        #expect(expired.exitCode == 1)
-        #expect(expired.stdout.contains("expired"))
-
-        try "suppressions:\n  - name: \"*\"\n    expires: 2099-12-31\n".write(
-            toFile: file, atomically: true, encoding: .utf8)
-        let invalid = try CommandRunner.run(["audit", "--demo", "--suppressions", file, "--no-history"])
-        #expect(invalid.exitCode == 2)
-        #expect(invalid.stderr.contains("reason"))
-    }
-
     @Test("history stores every audit; diff shows what changed between two scans of the same scope")
     func historyAndDiff() throws {
         let directory = try temporaryDirectory()

@@ -16,24 +16,14 @@ public struct AuditedCluster: Sendable {
         self.finding = finding
     }
 
-    /// Decodes a cluster's documents and evaluates rule 1. A document that cannot be decoded gives an `UNKNOWN`
-    /// finding (`collection-failed`) naming the problem, never a pass.
+    /// Decodes a cluster's documents and evaluates rule 1 (a re-audit after a change). A document that cannot be
+    /// decoded gives an `UNKNOWN` finding (`collection-failed`) naming the problem, never a pass
+    /// (``ClusterDocuments/evidenceOrFailure()``, as the audit pipeline does).
     public init(documents: ClusterDocuments) {
         let listing = documents.descriptions.first?.value ?? .object(["cluster_id": .string(documents.clusterId)])
-        do {
-            let evidence = try documents.evidence()
-            self.init(
-                listing: listing, evidence: evidence, finding: NetworkPolicySupportRule.evaluate(evidence))
-        } catch {
-            let record = EvidenceDecoding.record(from: documents.descriptions)
-            let evidence = ClusterEvidence(record: record, collectionError: error.description)
-            let finding = Finding(
-                rule: .networkPolicySupport, clusterId: record.clusterId, clusterName: record.name,
-                regionId: record.regionId, status: .unknown, reason: .collectionFailed,
-                message: "the cluster's evidence could not be decoded: \(error.description)",
-                accountId: record.accountId)
-            self.init(listing: listing, evidence: evidence, finding: finding)
-        }
+        let evidence = documents.evidenceOrFailure()
+        let finding = AuditEngine.evaluate(evidence, options: AuditOptions(rules: [.networkPolicySupport]))[0]
+        self.init(listing: listing, evidence: evidence, finding: finding)
     }
 
     public var record: ClusterRecord { evidence.record }

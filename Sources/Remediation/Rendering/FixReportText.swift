@@ -176,6 +176,30 @@ public enum FixReportText {
         return lines
     }
 
+    /// What a rollback will restore, before it is confirmed: one line per verified cluster.
+    public static func rollbackPlan(_ file: RollbackFile, path: String, entries: [RollbackEntry]) -> String {
+        var lines = ["ackguard fix: rollback from \(path) (recorded \(file.createdAt))"]
+        for entry in entries {
+            lines.append(
+                "== \(entry.clusterName) (\(entry.clusterId), \(entry.regionId)): eni-config "
+                    + "disable_network_policy back to \(entry.configMap.prior), add-on NetworkPolicy back to "
+                    + "\(entry.addon.priorNetworkPolicy), then restart terway-eniip")
+        }
+        return lines.map(InertText.escaped).joined(separator: "\n") + "\n"
+    }
+
+    /// A progress line for people while `fix` works (`nil` for events that are not shown).
+    public static func progressLine(_ event: FixEvent) -> String? {
+        switch event {
+        case .progress(let clusterId, let message):
+            "\(clusterId): \(message)"
+        case .wrote(let write):
+            "\(write.clusterId): wrote \(write.api) \(write.target): \(show(write.before)) → \(show(write.after))"
+        case .willPatchConfigMap:
+            nil
+        }
+    }
+
     /// A written value for people: `(absent)`, a JSON object text as it is (an add-on config), anything else
     /// quoted so that spaces and empty strings show.
     public static func show(_ value: String?) -> String {

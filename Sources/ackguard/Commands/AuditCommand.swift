@@ -1,6 +1,5 @@
 import ArgumentParser
-import Audit
-import Evidence
+import AuditRun
 import Foundation
 import Reports
 
@@ -32,80 +31,28 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
+    /// The request this command line makes.
+    func resolved(environment: [String: String]) -> AuditRequest {
+        AuditRequest(
+            source: savedFolder.map { .saved(folder: $0) } ?? .live(liveOptions.resolved()),
+            options: ruleOptions.auditOptions, suppressions: resultOptions.suppressions,
+            history: resultOptions.historyPolicy, environment: environment, toolVersion: ACKGuard.version)
+    }
+
     func run() async throws {
-        try resultOptions.checkHistoryPath()
         let environment = ProcessInfo.processInfo.environment
-        let started = Date()
-        let options = ruleOptions.auditOptions
-        var findings: [Finding]
-        var tags: [String: [String: String]]
-        var source: AuditReport.Source
-        var notices: [String] = []
-        var incomplete = false
-        if let savedFolder {
-            let evidence: [ClusterEvidence]
-            do {
-                evidence = try SavedEvidenceReader(directory: savedFolder).read()
-            } catch {
-                throw CommandFailure.classify(error)
-            }
-            findings = AuditEngine.evaluate(evidence, options: options)
-            tags = Self.tags(evidence.map { ($0.record.clusterId, $0.record.tags) })
-            source = .init(
-                kind: .saved, regions: Array(Set(evidence.map(\.record.regionId).filter { !$0.isEmpty })).sorted(),
-                account: Self.commonAccount(evidence.map(\.record.accountId)), location: savedFolder)
-        } else {
-            // Each cluster is evaluated as it arrives: what the APIs returned is not kept (memory at fleet scale).
-            let outcome = try await LiveAudit(
-                live: liveOptions, readCoverage: options.rules.contains(.networkPolicyCoverage), quiet: quiet,
-                environment: environment, evaluation: options
-            ).run()
-            findings = AuditEngine.sorted(outcome.findings)
-            tags = Self.tags(outcome.clusters.map { ($0.clusterId, $0.tags) })
-            source = .init(
-                kind: outcome.sourceKind, regions: outcome.result.regions,
-                account: Self.commonAccount(outcome.clusters.map(\.accountId)), location: outcome.location)
-            incomplete = !outcome.result.failedRegions.isEmpty
-            notices += outcome.completenessNotes
-            // In the table they are printed with the report; elsewhere (a file, JSON for CI) stderr says it too.
-            if outputOptions.format != .table || outputOptions.output != nil {
-                for note in outcome.completenessNotes { Terminal.note(note) }
-            }
+        let audit = AuditRun(resolved(environment: environment))
+        let outcome = try await Terminal.withProgress(quiet: quiet) { progress in
+            var audit = audit
+            audit.progress = progress
+            return try await audit.run()
         }
-        let suppressionNotices: [String]
-        (findings, suppressionNotices) = try resultOptions.applySuppressions(findings, tags: tags, today: started)
-        notices += suppressionNotices
-        let report = AuditReport(
-            toolVersion: ACKGuard.version, startedAt: Timestamp.rfc3339(started),
-            finishedAt: Timestamp.rfc3339(Date()), source: source, rules: options.rules.sorted(), findings: findings,
-            notices: notices)
-        resultOptions.record(report, environment: environment)
-        try finish(report, environment: environment, incomplete: incomplete)
-    }
-
-    func finish(_ report: AuditReport, environment: [String: String], incomplete: Bool = false) throws {
-        var code = report.summary.exitCode
-        if incomplete && code == ExitStatus.clean { code = ExitStatus.incomplete }
-        let color = outputOptions.useColor(environment: environment)
-        let text = renderReport(
-            report, format: outputOptions.format, color: color, verbose: outputOptions.verbose, exitCode: code)
-        do {
-            try outputOptions.emit(text, summary: TableReportRenderer().summaryLine(report))
-        } catch {
-            throw inputError(
-                "cannot write the report to \(outputOptions.output ?? "stdout"): \(error.localizedDescription)")
+        // In the table they are printed with the report; elsewhere (a file, JSON for CI) stderr says it too.
+        if outputOptions.format != .table || outputOptions.output != nil {
+            for note in outcome.completenessNotes { Terminal.note(note) }
         }
-        if code != 0 { throw ExitCode(code) }
-    }
-
-    /// The account all clusters belong to, if they name one and the same.
-    static func commonAccount(_ accounts: [String?]) -> String? {
-        let distinct = Set(accounts.compactMap { $0 })
-        return distinct.count == 1 ? distinct.first : nil
-    }
-
-    /// Each cluster's tags, by cluster id (the first of a repeated id wins).
-    static func tags(_ pairs: [(String, [String: String])]) -> [String: [String: String]] {
-        Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+        for warning in outcome.warnings { Terminal.note(warning) }
+        try outputOptions.print(outcome.report, exitCode: outcome.exitCode, environment: environment)
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

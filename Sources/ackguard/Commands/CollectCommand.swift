@@ -1,6 +1,6 @@
 import ArgumentParser
 import Audit
-import Evidence
+import AuditRun
 import Foundation
 
 struct CollectCommand: AsyncParsableCommand {
@@ -26,28 +26,19 @@ struct CollectCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let writer = SavedEvidenceWriter(directory: outputFolder)
-        do {
-            try writer.prepare()
-        } catch {
-            throw inputError(error.description)
+        let audit = AuditRun(
+            AuditRequest(
+                source: .live(liveOptions.resolved()),
+                options: AuditOptions(rules: coverage ? [.networkPolicySupport, .networkPolicyCoverage] : []),
+                environment: ProcessInfo.processInfo.environment, toolVersion: ACKGuard.version))
+        let outcome = try await Terminal.withProgress(quiet: quiet) { progress in
+            var audit = audit
+            audit.progress = progress
+            return try await audit.collect(into: outputFolder)
         }
-        let outcome = try await LiveAudit(
-            live: liveOptions, readCoverage: coverage, quiet: quiet,
-            environment: ProcessInfo.processInfo.environment,
-            documentSink: { documents in try writer.write(documents) }, keepsListingPages: true
-        ).run()
-        do {
-            try writer.writeListing(pages: outcome.result.listingPages)
-        } catch {
-            throw inputError(error.description)
-        }
-        Terminal.note(
-            "collected \(outcome.clusters.count) cluster(s) from \(outcome.result.regions.count) region(s) into \(outputFolder)"
-        )
+        let regions = outcome.report.source.regions.count
+        Terminal.note("collected \(outcome.clusterCount) cluster(s) from \(regions) region(s) into \(outputFolder)")
         for note in outcome.completenessNotes { Terminal.note(note) }
-        if !outcome.result.failedRegions.isEmpty || !outcome.unfinished.isEmpty {
-            throw ExitCode(ExitStatus.incomplete)
-        }
+        if !outcome.completenessNotes.isEmpty { throw ExitCode(ExitStatus.incomplete) }
     }
 }

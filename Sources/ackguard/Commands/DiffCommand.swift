@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditRun
 import Foundation
 import History
 
@@ -25,37 +26,22 @@ struct DiffCommand: AsyncParsableCommand {
     var historyPath: String?
 
     @Option(help: "Output format: table or json.")
-    var format = "table"
-
-    func validate() throws {
-        guard HistoryOutputFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of: table, json (got '\(format)')")
-        }
-    }
+    var format: HistoryOutputFormat = .table
 
     func run() async throws {
-        let outputFormat = HistoryOutputFormat(rawValue: format) ?? .table
-        let path =
-            historyPath
-            ?? HistoryStore.defaultPath(
-                environment: ProcessInfo.processInfo.environment,
-                home: HomeDirectory.path(environment: ProcessInfo.processInfo.environment))
-        do {
-            try HistoryStore.checkPath(path, folderMayBeMissing: historyPath == nil)
-        } catch {
-            throw inputError(error.description)
-        }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw inputError(HistoryError.notEnoughScans(path: path, scope: nil, found: 0).description)
+        let (path, store) = try HistoryAccess.openForReading(
+            historyPath, environment: ProcessInfo.processInfo.environment)
+        guard let store else {
+            throw RunFailure(HistoryError.notEnoughScans(path: path, scope: nil, found: 0).description)
         }
         do {
-            // Read-only, as `history`: nothing is created or written next to the database.
-            let store = try HistoryStore(readingFrom: path)
             let pair = try store.diffPair(old: old, new: new)
-            let diff = try store.diff(old: pair.old, new: pair.new)
-            Terminal.writeStdout(HistoryDiffRenderer(format: outputFormat).render(diff))
+            Terminal.writeStdout(
+                HistoryDiffRenderer(format: format).render(try store.diff(old: pair.old, new: pair.new)))
         } catch {
-            throw inputError(error.description)
+            throw RunFailure(error.description)
         }
     }
 }
+
+extension HistoryOutputFormat: ExpressibleByArgument {}

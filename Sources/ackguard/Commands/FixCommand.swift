@@ -1,13 +1,8 @@
-import ACKEmulator
-import AlibabaCloud
 import ArgumentParser
-import AsyncHTTPClient
 import Audit
-import Evidence
+import AuditRun
 import Foundation
-import LiveCollection
 import Remediation
-import Synchronization
 
 struct FixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -104,7 +99,7 @@ struct FixCommand: AsyncParsableCommand {
             throw ValidationError("fix needs the clusters' Kubernetes APIs; drop --no-kubernetes")
         }
         if let output {
-            try OutputFile.check(
+            try OutputFile.validate(
                 output, explicit: explicitFormat.map { $0 == .json ? .json : .table }, accepted: [.table, .json])
         }
     }
@@ -114,232 +109,91 @@ struct FixCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         if writes && !yes && !Terminal.isTTY(STDIN_FILENO) {
-            throw inputError(
+            throw RunFailure(
                 "\(rollback != nil ? "--rollback" : "--apply") changes clusters: pass --yes when stdin is not a "
                     + "terminal (nothing was changed)")
         }
-        let started = Date()
         let rollbackDirectory =
             rollbackDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? FixOptions.defaultRollbackDirectory(
                 environment: environment, homeDirectory: HomeDirectory.path(environment: environment))
-        let options = FixOptions(
-            allowLarge: allowLarge, podVSwitches: podVSwitches, createReplacement: createReplacement,
-            rollbackDirectory: rollbackDirectory)
-        // With --demo the emulator lives for the whole run: plan, apply and re-audit all talk to it.
-        var emulator: Emulator?
-        if liveOptions.demo { emulator = try await LiveAudit.startDemoEmulator() }
-        let live = LiveAudit(live: liveOptions, readCoverage: false, quiet: quiet, environment: environment)
-        let httpClient = live.makeHTTPClient()
+        let request = FixRequest(
+            live: liveOptions.resolved(), clusterIds: clusterIds,
+            options: FixOptions(
+                allowLarge: allowLarge, podVSwitches: podVSwitches, createReplacement: createReplacement,
+                rollbackDirectory: rollbackDirectory),
+            rolloutTimeout: .seconds(rolloutTimeout), environment: environment, toolVersion: ACKGuard.version)
+        let out = DeferredOutput(file: output, stdout: Terminal.writeStdout)
+        let quiet = quiet
         let result: Result<Int32, any Error>
-        let out = FixOutput(file: output)
         do {
-            let connection = try await live.connect(emulator: emulator, httpClient: httpClient)
-            let collector = LiveCollector(client: connection.client, options: connection.collectionOptions)
-            let quiet = quiet
-            let context = RemediationContext(
-                client: connection.client, collector: collector,
-                timing: RemediationTiming(
-                    pollInterval: emulator == nil ? .seconds(2) : .milliseconds(100),
-                    rolloutTimeout: .seconds(rolloutTimeout)),
-                events: { event in if !quiet { FixProgress.report(event) } }, toolVersion: ACKGuard.version,
-                sourceLocation: connection.location)
-            if let rollback {
-                result = .success(try await restore(rollback, context: context, started: started, out: out))
-            } else {
-                result = .success(
-                    try await fix(
-                        options: options, context: context, live: live, connection: connection, started: started,
-                        out: out))
-            }
+            result = .success(
+                try await FixSession.open(
+                    request,
+                    events: { event in
+                        if !quiet, let line = FixReportText.progressLine(event) { Terminal.note(line) }
+                    }
+                ) { session in
+                    if let rollback { return try await restore(rollback, session: session, out: out) }
+                    return try await fix(session, out: out)
+                })
         } catch {
             result = .failure(error)
         }
-        try? await httpClient.shutdown()
-        await emulator?.stop()
         // What was printed so far is written even when the run ends with an error: a plan is never lost.
-        try out.finish()
+        if try out.finish() { Terminal.note("report written to \(output ?? "")") }
         let code = try result.get()
         if code != 0 { throw ExitCode(code) }
     }
 
-    // MARK: - Plan and apply
-
-    func fix(
-        options: FixOptions, context: RemediationContext, live: LiveAudit, connection: LiveConnection, started: Date,
-        out: FixOutput
-    ) async throws -> Int32 {
-        let (audited, notices) = try await audit(live, connection: connection)
-        var scope = audited
-        if !clusterIds.isEmpty {
-            let known = Set(audited.map(\.clusterId))
-            let unknown = clusterIds.filter { !known.contains($0) }
-            guard unknown.isEmpty else {
-                throw inputError(
-                    "no cluster \(unknown.joined(separator: ", ")) in the audited regions "
-                        + "(\(liveOptions.regions.isEmpty ? "all" : liveOptions.regions.joined(separator: ", ")))")
-            }
-            scope = audited.filter { clusterIds.contains($0.clusterId) }
+    /// Plans, prints the plan, and with `--apply` (confirmed) applies it and prints what happened.
+    func fix(_ session: FixSession, out: DeferredOutput) async throws -> Int32 {
+        var run = try await session.plan()
+        if format == .table, let plan = run.plan { out.write(FixReportText.plan(plan)) }
+        for notice in run.notices { Terminal.note(notice) }
+        // As `audit`: a region that could not be listed makes a clean plan incomplete (FixRun.exitCode).
+        guard apply, let plan = run.plan else { return finish(run, out: out) }
+        if !yes, let question = session.applyQuestion(plan), !Self.confirm(question) {
+            Terminal.note("nothing was changed")
+            return ExitStatus.inputError
         }
-        let plan = await FixPlanner(context: context).plan(scope, options: options)
-        var run = FixRun(
-            mode: apply ? .apply : .plan, startedAt: Timestamp.rfc3339(started), finishedAt: "",
-            source: context.sourceLocation, plan: plan, notices: notices)
-        if format == .table { out.write(FixReportText.plan(plan)) }
-        for notice in notices { Terminal.note(notice) }
-        guard apply else {
-            run.finishedAt = Timestamp.rfc3339(Date())
-            if format == .json { out.write(FixReportJSON.render(run, toolVersion: ACKGuard.version)) }
-            // As `audit`: a region that could not be listed makes a clean plan incomplete (FixRun.exitCode).
-            return run.exitCode
-        }
-        let inPlace = plan.clusters(.enableInPlace).filter { $0.refusal == nil }.count
-        let replacements =
-            options.createReplacement ? plan.clusters(.migrate).filter { $0.refusal == nil }.count : 0
-        if inPlace + replacements > 0 && !yes {
-            let question =
-                "Apply: enable NetworkPolicy in place on \(inPlace) cluster(s)"
-                + (options.createReplacement ? " and create \(replacements) replacement cluster(s)" : "") + "?"
-            guard Self.confirm(question) else {
-                Terminal.note("nothing was changed")
-                return ExitStatus.inputError
-            }
-        }
-        let applied = await FixApplier(context: context).apply(plan, options: options)
-        run.outcomes = applied.outcomes
-        run.rollbackFile = applied.rollbackFile
-        run.finishedAt = Timestamp.rfc3339(Date())
-        for outcome in applied.outcomes where outcome.result == .refused {
+        run = await session.apply(run)
+        for outcome in run.outcomes where outcome.result == .refused {
             Terminal.note(
                 "\(outcome.clusterName) (\(outcome.clusterId)) was not changed: \(outcome.error ?? "refused")")
         }
-        switch format {
-        case .table: out.write("\n" + FixReportText.outcomes(run))
-        case .json: out.write(FixReportJSON.render(run, toolVersion: ACKGuard.version))
-        }
-        return run.exitCode
+        return finish(run, out: out)
     }
 
-    /// The live audit (rule 1), exactly as `audit` runs it, keeping each cluster's documents.
-    func audit(_ live: LiveAudit, connection: LiveConnection) async throws -> ([AuditedCluster], [String]) {
-        let store = DocumentStore()
-        var collecting = live
-        collecting.documentSink = { documents in await store.add(documents) }
-        let outcome = try await collecting.collect(using: connection)
-        let audited = await store.all().map(AuditedCluster.init(documents:))
-        let notices = outcome.result.failedRegions.sorted { $0.key < $1.key }.map {
-            "region \($0.key) could not be listed, its clusters are missing: \($0.value)"
-        }
-        return (audited, notices)
-    }
-
-    // MARK: - Rollback
-
-    func restore(_ path: String, context: RemediationContext, started: Date, out: FixOutput) async throws -> Int32 {
-        let file: RollbackFile
-        do {
-            file = try RollbackFile.load(from: URL(fileURLWithPath: path))
-        } catch {
-            throw inputError("\(error)")
-        }
-        let recorded = Set(file.clusters.map(\.clusterId))
-        let unknown = clusterIds.filter { !recorded.contains($0) }
-        guard unknown.isEmpty else {
-            throw inputError("\(path) records no cluster \(unknown.joined(separator: ", "))")
-        }
-        // Every selected cluster is checked against the file before anything is written (or asked).
-        let runner = RollbackRunner(context: context)
-        let verified: [RollbackRunner.VerifiedEntry]
-        do {
-            verified = try await runner.verify(file, only: clusterIds.isEmpty ? nil : Set(clusterIds))
-        } catch {
-            throw inputError("\(error)")
-        }
+    /// Checks the rollback file against every selected cluster, asks, restores.
+    func restore(_ path: String, session: FixSession, out: DeferredOutput) async throws -> Int32 {
+        let check = try await session.checkRollback(path)
         if format == .table {
-            var lines = ["ackguard fix: rollback from \(path) (recorded \(file.createdAt))"]
-            for entry in verified.map(\.entry) {
-                lines.append(
-                    "== \(entry.clusterName) (\(entry.clusterId), \(entry.regionId)): eni-config "
-                        + "disable_network_policy back to \(entry.configMap.prior), add-on NetworkPolicy back to "
-                        + "\(entry.addon.priorNetworkPolicy), then restart terway-eniip")
-            }
-            out.write(lines.joined(separator: "\n") + "\n")
+            out.write(FixReportText.rollbackPlan(check.file, path: path, entries: check.verified.map(\.entry)))
         }
-        if !verified.isEmpty && !yes {
-            guard Self.confirm("Restore \(verified.count) cluster(s) to the recorded state?") else {
+        if !check.verified.isEmpty && !yes {
+            guard Self.confirm("Restore \(check.verified.count) cluster(s) to the recorded state?") else {
                 Terminal.note("nothing was changed")
                 return ExitStatus.inputError
             }
         }
-        let outcomes = await runner.restore(verified)
-        let run = FixRun(
-            mode: .rollback, startedAt: Timestamp.rfc3339(started), finishedAt: Timestamp.rfc3339(Date()),
-            source: context.sourceLocation, plan: nil, outcomes: outcomes, rollbackFile: path)
+        return finish(await session.restore(check), out: out)
+    }
+
+    /// Writes the run's outcome (the plan alone was printed already in the table) and gives its exit status.
+    func finish(_ run: FixRun, out: DeferredOutput) -> Int32 {
         switch format {
-        case .table: out.write("\n" + FixReportText.outcomes(run))
+        case .table where run.mode != .plan: out.write("\n" + FixReportText.outcomes(run))
+        case .table: break
         case .json: out.write(FixReportJSON.render(run, toolVersion: ACKGuard.version))
         }
         return run.exitCode
     }
-
-    // MARK: - Terminal
 
     /// Asks on the terminal; only "y" or "yes" goes ahead.
     static func confirm(_ question: String) -> Bool {
         Terminal.writeStderr("\(question) [y/N] ")
         guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
         return answer == "y" || answer == "yes"
-    }
-
-}
-
-/// Progress lines on stderr while `fix` works.
-enum FixProgress {
-    static func report(_ event: FixEvent) {
-        switch event {
-        case .progress(let clusterId, let message):
-            Terminal.note("\(clusterId): \(message)")
-        case .wrote(let write):
-            Terminal.note(
-                "\(write.clusterId): wrote \(write.api) \(write.target): \(FixReportText.show(write.before)) → "
-                    + FixReportText.show(write.after))
-        case .willPatchConfigMap:
-            break
-        }
-    }
-}
-
-/// Gathers cluster documents from concurrent tasks.
-actor DocumentStore {
-    private var items: [ClusterDocuments] = []
-
-    func add(_ documents: ClusterDocuments) { items.append(documents) }
-
-    func all() -> [ClusterDocuments] { items }
-}
-
-/// Where `fix` prints its plan and outcome: stdout, or with `--output` a buffer written atomically at the end (the
-/// text is made in several steps; a file must never hold half of it).
-final class FixOutput: Sendable {
-    let file: String?
-    private let buffer = Mutex("")
-
-    init(file: String?) { self.file = file }
-
-    func write(_ text: String) {
-        guard file != nil else { return Terminal.writeStdout(text) }
-        buffer.withLock { $0 += text }
-    }
-
-    func finish() throws {
-        guard let file else { return }
-        let text = buffer.withLock { $0 }
-        guard !text.isEmpty else { return }
-        do {
-            try writeAtomically(text, to: file)
-        } catch {
-            throw inputError("cannot write the report to \(file): \(error.localizedDescription)")
-        }
-        Terminal.note("report written to \(file)")
     }
 }

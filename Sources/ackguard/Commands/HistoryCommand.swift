@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditRun
 import Foundation
 import History
 
@@ -18,45 +19,29 @@ struct HistoryCommand: AsyncParsableCommand {
     var historyPath: String?
 
     @Option(help: "Output format: table or json.")
-    var format = "table"
+    var format: HistoryOutputFormat = .table
 
     @Option(help: "Show at most this many scans.")
     var limit = 20
 
     func validate() throws {
-        guard HistoryOutputFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of: table, json (got '\(format)')")
-        }
         guard limit > 0 else { throw ValidationError("--limit must be at least 1 (got \(limit))") }
     }
 
     func run() async throws {
-        let outputFormat = HistoryOutputFormat(rawValue: format) ?? .table
-        let path =
-            historyPath
-            ?? HistoryStore.defaultPath(
-                environment: ProcessInfo.processInfo.environment,
-                home: HomeDirectory.path(environment: ProcessInfo.processInfo.environment))
-        let renderer = HistoryListRenderer(format: outputFormat)
-        do {
-            // An explicit --history must name a database file or a new file in an existing folder; the default one
-            // may not exist yet (no audit was stored).
-            try HistoryStore.checkPath(path, folderMayBeMissing: historyPath == nil)
-        } catch {
-            throw inputError(error.description)
-        }
-        guard FileManager.default.fileExists(atPath: path) else {
+        let renderer = HistoryListRenderer(format: format)
+        let (path, store) = try HistoryAccess.openForReading(
+            historyPath, environment: ProcessInfo.processInfo.environment)
+        guard let store else {
             // Listing must not create a database as a side effect.
             Terminal.writeStdout(renderer.render([]))
-            if outputFormat == .table { Terminal.note("no scan history at \(path)") }
+            if format == .table { Terminal.note("no scan history at \(path)") }
             return
         }
         do {
-            // Read-only: a database the user may only read can be listed, and nothing is written next to it.
-            let store = try HistoryStore(readingFrom: path)
             Terminal.writeStdout(renderer.render(try store.scans(limit: limit)))
         } catch {
-            throw inputError(error.description)
+            throw RunFailure(error.description)
         }
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
-import Audit
+import AuditRun
 import Foundation
-import InfrastructureAsCode
-import Reports
 
 struct IaCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,37 +53,20 @@ struct IaCCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let started = Date()
         var values: [String: String] = [:]
         for assignment in variables {
             if let (name, value) = Self.split(assignment) { values[name] = value }
         }
-        let result = IaCScanner.scan(paths: paths, variableFiles: variableFiles, variables: values)
-        for diagnostic in result.diagnostics { Terminal.error(diagnostic.description) }
-        var findings = result.findings
-        if strict { findings = AuditEngine.sorted(findings.map(AuditEngine.applyStrict)) }
-        let regions = Array(Set(findings.map(\.regionId).filter { !$0.isEmpty })).sorted()
-        let report = AuditReport(
-            toolVersion: ACKGuard.version, startedAt: Timestamp.rfc3339(started), finishedAt: Timestamp.rfc3339(Date()),
-            source: .init(kind: .iac, regions: regions, location: paths.joined(separator: " ")),
-            rules: [.networkPolicySupport], findings: findings,
-            notices: result.diagnostics.map { "not checked: \($0.description)" } + result.notices)
-        let code = result.diagnostics.isEmpty ? report.summary.exitCode : ExitStatus.inputError
+        let outcome = IaCRun(
+            paths: paths, variableFiles: variableFiles, variables: values, strict: strict, toolVersion: ACKGuard.version
+        ).run()
+        for diagnostic in outcome.diagnostics { Terminal.error(diagnostic) }
         // Nothing was found because nothing parsed: the errors on stderr say so; a table saying "No resources
         // found." on stdout would read as a clean result.
-        if findings.isEmpty && !result.diagnostics.isEmpty && outputOptions.format == .table {
-            throw ExitCode(code)
+        if !(outcome.report.findings.isEmpty && !outcome.diagnostics.isEmpty && outputOptions.format == .table) {
+            try outputOptions.print(
+                outcome.report, exitCode: outcome.exitCode, environment: ProcessInfo.processInfo.environment)
         }
-        let color = outputOptions.useColor(environment: environment)
-        let text = renderReport(
-            report, format: outputOptions.format, color: color, verbose: outputOptions.verbose, exitCode: code)
-        do {
-            try outputOptions.emit(text, summary: TableReportRenderer().summaryLine(report))
-        } catch {
-            throw inputError(
-                "cannot write the report to \(outputOptions.output ?? "stdout"): \(error.localizedDescription)")
-        }
-        if code != 0 { throw ExitCode(code) }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

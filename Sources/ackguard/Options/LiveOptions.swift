@@ -1,5 +1,5 @@
 import ArgumentParser
-import Audit
+import AuditRun
 import Foundation
 import LiveCollection
 
@@ -78,21 +78,28 @@ struct LiveOptions: ParsableArguments {
     var maxDuration: Int?
 
     func validate() throws {
-        for arn in roleArns where !arn.hasPrefix("acs:ram::") || !arn.contains(":role/") {
-            throw ValidationError("--role-arn \(arn) is not a RAM role ARN (acs:ram::<account>:role/<name>)")
-        }
-        if concurrency < 1 || concurrency > 1024 { throw ValidationError("--concurrency must be between 1 and 1024") }
-        if kubeconfigMinutes < 15 || kubeconfigMinutes > 4320 {
-            throw ValidationError("--kubeconfig-minutes must be between 15 and 4320")
-        }
-        if clusterTimeout < 1 { throw ValidationError("--cluster-timeout must be at least 1 second") }
-        if readTimeout < 1 { throw ValidationError("--read-timeout must be at least 1 second") }
-        if callBudget < 1 { throw ValidationError("--call-budget must be at least 1 second") }
-        if let maxDuration, maxDuration < 1 { throw ValidationError("--max-duration must be at least 1 second") }
-        for region in regions {
-            if let problem = Identifier.regionId.problem(with: region) { throw ValidationError("--region: \(problem)") }
-        }
-        if context != nil && kubeconfig == nil { throw ValidationError("--context needs --kubeconfig") }
-        if demo && endpoint != nil { throw ValidationError("--demo starts its own endpoint; drop --endpoint") }
+        if let problem = resolved().problem { throw ValidationError(problem) }
+    }
+
+    /// The settings of the run, as the library takes them.
+    func resolved() -> LiveSettings {
+        var settings = LiveSettings()
+        settings.demo = demo
+        settings.endpoint = endpoint
+        settings.stsEndpoint = stsEndpoint
+        settings.regions = regions
+        settings.roleArns = roleArns
+        settings.profile = profile
+        settings.concurrency = concurrency
+        settings.noKubernetes = noKubernetes
+        settings.privateIP = privateIp
+        settings.kubeconfigMinutes = kubeconfigMinutes
+        settings.kubeconfig = kubeconfig
+        settings.context = context
+        settings.clusterTimeout = .seconds(clusterTimeout)
+        settings.readTimeout = .seconds(readTimeout)
+        settings.callBudget = .seconds(callBudget)
+        settings.maxDuration = maxDuration.map { .seconds($0) }
+        return settings
     }
 }

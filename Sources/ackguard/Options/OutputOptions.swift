@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import AuditRun
 import Foundation
 import Reports
 
@@ -7,6 +8,19 @@ extension ReportFormat: ExpressibleByArgument {}
 
 enum ColorMode: String, CaseIterable, ExpressibleByArgument {
     case auto, always, never
+}
+
+extension OutputFile {
+    /// ``check(_:explicit:accepted:)`` for `validate()`: the problem as one line on stderr and exit 2 (an input
+    /// error, not a usage error; argument-parser prints nothing more for an exit code).
+    static func validate(_ path: String, explicit: ReportFormat?, accepted: Set<ReportFormat>) throws {
+        do {
+            try check(path, explicit: explicit, accepted: accepted)
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode(error.exitCode)
+        }
+    }
 }
 
 /// How a report is printed: shared by every command that prints findings.
@@ -41,7 +55,7 @@ struct OutputOptions: ParsableArguments {
     /// live audit never calls an API only to fail at the end): one line and exit 2.
     func validate() throws {
         guard let output else { return }
-        try OutputFile.check(output, explicit: explicitFormat, accepted: Set(ReportFormat.allCases))
+        try OutputFile.validate(output, explicit: explicitFormat, accepted: Set(ReportFormat.allCases))
     }
 
     /// Colour decision: never into a file; `auto` means stdout is a terminal and NO_COLOR is unset.
@@ -56,70 +70,21 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// Prints or writes the rendered report.
-    func emit(_ text: String, summary: String) throws {
-        if let output {
-            try writeAtomically(text, to: output)
-            Terminal.note("report written to \(output) — \(summary)")
-        } else {
-            Terminal.writeStdout(text)
-        }
-    }
-}
-
-/// What an `--output` file name says about its format, and whether the file can be written at all.
-enum OutputFile {
-    /// File name endings and the format each implies, the most specific first (`.ocsf.json` before `.json`).
-    static let suffixes: [(suffix: String, format: ReportFormat)] = [
-        (".ocsf.json", .ocsf), (".sarif.json", .sarif), (".sarif", .sarif), (".json", .json), (".xml", .junit),
-        (".csv", .csv), (".html", .html), (".htm", .html), (".txt", .table), (".log", .table),
-    ]
-
-    /// Formats that may also be written under another format's ending: OCSF and SARIF are JSON documents.
-    static let alsoAccepted: [ReportFormat: Set<String>] = [.ocsf: [".json"], .sarif: [".json"]]
-
-    /// The matching suffix and its format, or nil for a name without a known ending.
-    static func match(_ path: String) -> (suffix: String, format: ReportFormat)? {
-        let name = URL(fileURLWithPath: path).lastPathComponent.lowercased()
-        return suffixes.first { name.hasSuffix($0.suffix) && name.count > $0.suffix.count }
-    }
-
-    static func inferredFormat(_ path: String) -> ReportFormat? { match(path)?.format }
-
-    /// Checks `path` for a command that writes the formats in `accepted`; prints one line and throws exit code 2
-    /// when the explicit format contradicts the name, the implied format is not one the command writes, or the
-    /// folder does not exist or cannot be written.
-    static func check(_ path: String, explicit: ReportFormat?, accepted: Set<ReportFormat>) throws {
-        if let (suffix, implied) = match(path) {
-            if let explicit, explicit != implied, alsoAccepted[explicit]?.contains(suffix) != true {
-                throw refuse(
-                    "--format \(explicit.rawValue) does not match --output \(path) (a \(suffix) file is "
-                        + "\(implied.rawValue)): drop --format or rename the file")
+    /// Renders `report` in the chosen format and prints it, or writes it atomically to `--output` with a note
+    /// naming the file and the summary. The table says what `exitCode` means.
+    func print(_ report: AuditReport, exitCode: Int32, environment: [String: String]) throws {
+        let text = renderReport(
+            report, format: format, color: useColor(environment: environment), verbose: verbose, exitCode: exitCode,
+            environment: environment)
+        do {
+            if let output {
+                try writeAtomically(text, to: output)
+                Terminal.note("report written to \(output) — \(TableReportRenderer().summaryLine(report))")
+            } else {
+                Terminal.writeStdout(text)
             }
-            if explicit == nil, !accepted.contains(implied) {
-                let names = ReportFormat.allCases.filter(accepted.contains).map(\.rawValue)
-                throw refuse(
-                    "--output \(path) asks for \(implied.rawValue), which this command does not write (it writes "
-                        + "\(names.joined(separator: ", ")))")
-            }
+        } catch {
+            throw RunFailure("cannot write the report to \(output ?? "stdout"): \(error.localizedDescription)")
         }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw refuse("cannot write the report to \(path): it is a folder")
-        }
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw refuse("cannot write the report to \(path): the folder \(folder) does not exist")
-        }
-        guard access(folder, W_OK) == 0 else {
-            throw refuse("cannot write the report to \(path): the folder \(folder) is not writable")
-        }
-    }
-
-    /// One line on stderr, then exit code 2 (an input error; argument-parser prints nothing more for it).
-    static func refuse(_ message: String) -> ExitCode {
-        Terminal.error(message)
-        return ExitCode(ExitStatus.inputError)
     }
 }

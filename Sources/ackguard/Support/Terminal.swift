@@ -1,4 +1,5 @@
 import Audit
+import AuditRun
 import Foundation
 import Reports
 
@@ -43,6 +44,18 @@ enum Terminal {
     /// terminal as control sequences.
     static func error(_ message: String) {
         writeStderr("ackguard: \(InertText.escaped(message))\n")
+    }
+
+    /// Runs `body` with the progress handler of a live run: a bar on stderr, drawn only on a terminal and not with
+    /// `--quiet`, finished (the line cleared) whether `body` returns or throws.
+    static func withProgress<T>(
+        quiet: Bool, _ body: (@escaping @Sendable (_ done: Int, _ total: Int) -> Void) async throws -> T
+    ) async throws -> T {
+        let bar = ProgressBar(
+            isTTY: isTTY(STDERR_FILENO), quiet: quiet, now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+            output: { writeStderr($0) })
+        defer { bar.finish() }
+        return try await body { done, total in bar.update(done: done, total: total) }
     }
 
     /// One note line on stderr, made inert like ``error(_:)``.

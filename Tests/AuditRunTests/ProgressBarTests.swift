@@ -1,6 +1,7 @@
-import Reports
 import Synchronization
 import Testing
+
+@testable import AuditRun
 
 @Suite struct ProgressBarTests {
     final class Harness: Sendable {
