@@ -85,12 +85,14 @@ import Testing
 
     // MARK: - Fan-out
 
-    /// Tracks how many bodies run at once and the order they start in.
+    /// Tracks how many bodies run at once, the order they start in, and how many had finished when each started.
     final class Tracker: Sendable {
         struct State {
             var running = 0
             var most = 0
+            var finished = 0
             var started: [Int] = []
+            var finishedBefore: [Int: Int] = [:]
         }
         let state = Mutex(State())
 
@@ -99,10 +101,25 @@ import Testing
                 $0.running += 1
                 $0.most = max($0.most, $0.running)
                 $0.started.append(index)
+                $0.finishedBefore[index] = $0.finished
             }
         }
 
-        func end() { state.withLock { $0.running -= 1 } }
+        func end() {
+            state.withLock {
+                $0.running -= 1
+                $0.finished += 1
+            }
+        }
+
+        /// Element `index` started only once all but `width - 1` of the elements before it had finished: elements
+        /// are started in order, each as an earlier one finishes. (Tasks added in order may begin running in another
+        /// order, so with a width above one this, not the order of `started`, is what the order of start means.)
+        func startedInOrder(width: Int, count: Int) -> Bool {
+            state.withLock { state in
+                (0..<count).allSatisfy { (state.finishedBefore[$0] ?? -1) >= $0 - width + 1 }
+            }
+        }
 
         /// Waits (up to ten seconds) until `count` bodies have run at once: the first `width` elements wait for each
         /// other, so a fan-out that starts them all reaches its width however slowly the machine schedules tasks.
@@ -129,12 +146,15 @@ import Testing
                 return item * 2
             }
             #expect(tracker.most == width)
-            #expect(tracker.started == items)
+            #expect(tracker.startedInOrder(width: width, count: items.count))
+            if width == 1 { #expect(tracker.started == items) }
             #expect(outputs == items.map { $0 * 2 })
 
             let throwingTracker = Tracker()
+            let made = Mutex<[Int]>([])
             let counted = try await boundedFanOut(count: 40, width: width) { index in
-                {
+                made.withLock { $0.append(index) }
+                return {
                     throwingTracker.start(index)
                     if index < width { await throwingTracker.waitUntilMost(reaches: width) }
                     try await Task.sleep(for: .milliseconds(1 + index % 3))
@@ -143,7 +163,9 @@ import Testing
                 }
             }
             #expect(throwingTracker.most == width)
-            #expect(throwingTracker.started == items)
+            #expect(throwingTracker.startedInOrder(width: width, count: items.count))
+            #expect(made.withLock { $0 } == items)
+            if width == 1 { #expect(throwingTracker.started == items) }
             #expect(counted == items)
         }
     }
