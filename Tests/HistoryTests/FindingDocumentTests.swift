@@ -1,6 +1,4 @@
 import Audit
-import Foundation
-import GRDB
 import Testing
 
 @testable import History
@@ -20,16 +18,7 @@ import Testing
     /// Records an empty scan and adds one finding row whose document is `json`; returns the scan's id.
     static func scan(with json: String, in store: HistoryStore) throws -> Int64 {
         let scanId = try store.record(HistoryFixtures.report([]), scope: "s")
-        try store.writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO finding (scanId, rule, accountId, regionId, clusterId, clusterName, status, reason,
-                        json)
-                    VALUES (?, 'ack-network-policy-support', '1001', 'cn-hangzhou', 'c1', 'name-c1', 'FAIL',
-                        'plugin-flannel', ?)
-                    """,
-                arguments: [scanId, json])
-        }
+        try store.writer.write { db in try HistoryFixtures.insertFindingRow(db, scanId: scanId, json: json) }
         return scanId
     }
 
@@ -54,7 +43,7 @@ import Testing
 
     @Test("a row written in the report's encoding, without a schema, still reads and diffs")
     func reportEncodedRowReads() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let store = try HistoryStore(path: path)
         let old = try Self.scan(with: Self.reportEncodedRow, in: store)
@@ -75,7 +64,7 @@ import Testing
 
     @Test("a row of a newer schema, or one that is not JSON, is refused with why")
     func refused() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let store = try HistoryStore(path: path)
         let newer = try Self.scan(with: #"{"schema":2,"message":"from the future"}"#, in: store)

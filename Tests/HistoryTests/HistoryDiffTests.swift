@@ -37,7 +37,7 @@ import Testing
     }
 
     static func store() throws -> (store: HistoryStore, old: Int64, new: Int64, cleanup: @Sendable () -> Void) {
-        let (path, cleanup) = F.databasePath()
+        let (path, cleanup) = try F.databasePath()
         let store = try HistoryStore(path: path)
         let (old, new) = reports()
         let oldId = try store.record(old, scope: HistoryStore.scope(of: old))
@@ -77,7 +77,7 @@ import Testing
 
     @Test("the same cluster id in another account is another finding")
     func accounts() throws {
-        let (path, cleanup) = F.databasePath()
+        let (path, cleanup) = try F.databasePath()
         defer { cleanup() }
         let store = try HistoryStore(path: path)
         let old = try store.record(
@@ -92,7 +92,7 @@ import Testing
 
     @Test("infrastructure code is keyed by file and resource, so moved lines are the same finding")
     func iacKeys() throws {
-        let (path, cleanup) = F.databasePath()
+        let (path, cleanup) = try F.databasePath()
         defer { cleanup() }
         let store = try HistoryStore(path: path)
         func report(line: Int, status: Status) -> AuditReport {
@@ -112,7 +112,7 @@ import Testing
 
     @Test("without ids the diff takes the last two scans of the latest scan's scope")
     func defaultPair() throws {
-        let (path, cleanup) = F.databasePath()
+        let (path, cleanup) = try F.databasePath()
         defer { cleanup() }
         let store = try HistoryStore(path: path)
         #expect(throws: HistoryError.notEnoughScans(path: path, scope: nil, found: 0)) { try store.diffPair() }

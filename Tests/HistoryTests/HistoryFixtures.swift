@@ -1,16 +1,27 @@
 import Audit
-import Foundation
+import GRDB
+import TestSupport
 
 @testable import History
 
 /// Temporary databases and small reports for the history tests.
 enum HistoryFixtures {
-    /// A fresh directory per test; the database lives in a subdirectory that the store must create.
-    static func databasePath() -> (path: String, cleanup: @Sendable () -> Void) {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ackguard-history-\(UUID().uuidString)")
-        let path = directory.appendingPathComponent("data/history.sqlite").path
-        return (path, { try? FileManager.default.removeItem(at: directory) })
+    /// A fresh folder per test (TestSupport's); the database lives in a subdirectory that the store must create.
+    static func databasePath() throws -> (path: String, cleanup: @Sendable () -> Void) {
+        let folder = try TemporaryFolder(prefix: "ackguard-history")
+        return (folder.path("data/history.sqlite"), { folder.remove() })
+    }
+
+    /// Adds a finding row of `ack-network-policy-support` on cluster c1 (FAIL, plugin-flannel) to scan `scanId`, with
+    /// `json` as its document: rows as an older ackguard, or another schema, wrote them.
+    static func insertFindingRow(_ db: Database, scanId: Int64, json: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO finding (scanId, rule, accountId, regionId, clusterId, clusterName, status, reason, json)
+                VALUES (?, 'ack-network-policy-support', '1001', 'cn-hangzhou', 'c1', 'name-c1', 'FAIL',
+                    'plugin-flannel', ?)
+                """,
+            arguments: [scanId, json])
     }
 
     static func finding(

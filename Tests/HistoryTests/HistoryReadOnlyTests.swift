@@ -22,7 +22,7 @@ struct HistoryReadOnlyTests {
 
     /// A database with two scans, written and closed as `audit` leaves it.
     static func populated() throws -> (path: String, folder: String, cleanup: @Sendable () -> Void) {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         do {
             let store = try HistoryStore(path: path)
             for id in ["c1", "c2"] {
@@ -94,7 +94,7 @@ struct HistoryReadOnlyTests {
 
     @Test("a FIFO, a dangling link and a missing folder are named clearly")
     func otherRefusals() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

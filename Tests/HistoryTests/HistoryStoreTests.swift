@@ -37,7 +37,7 @@ import Testing
 
     @Test("a recorded scan reads back: metadata, counts, and every finding in the history's own document")
     func roundTrip() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         var suppressed = HistoryFixtures.finding("c3", status: .fail, reason: .configMapPolicyDisabled)
         suppressed.suppression = Suppression(reason: "accepted", expires: "2030-01-01")
@@ -81,7 +81,7 @@ import Testing
 
     @Test("the tables hold exactly the report's metadata and the finding fields, nothing else")
     func columns() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let store = try HistoryStore(path: path)
         let columns = try store.writer.read { db in
@@ -109,7 +109,7 @@ import Testing
 
     @Test("scans are listed newest first, with a limit")
     func listing() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let store = try HistoryStore(path: path)
         var ids: [Int64] = []
@@ -125,7 +125,7 @@ import Testing
 
     @Test("a database with only v1 is migrated and its old rows stay readable")
     func migratesFromV1() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let old = try HistoryStore(path: path, migrateUpTo: "v1")
         let finding = HistoryFixtures.finding("c1", status: .fail, reason: .pluginFlannel)
@@ -138,14 +138,8 @@ import Testing
                     VALUES ('s', '2025-01-01T00:00:00Z', '2025-01-01T00:01:00Z', 'ackguard', '0.1.0', 'live',
                         '["cn-hangzhou"]', '1001', '["ack-network-policy-support"]', 0, 1, 0, 0, 0)
                     """)
-            try db.execute(
-                sql: """
-                    INSERT INTO finding (scanId, rule, accountId, regionId, clusterId, clusterName, status, reason,
-                        json)
-                    VALUES (?, 'ack-network-policy-support', '1001', 'cn-hangzhou', 'c1', 'name-c1', 'FAIL',
-                        'plugin-flannel', ?)
-                    """,
-                arguments: [db.lastInsertedRowID, JSONReportRenderer.encode(finding).serialized()])
+            try HistoryFixtures.insertFindingRow(
+                db, scanId: db.lastInsertedRowID, json: JSONReportRenderer.encode(finding).serialized())
         }
         let store = try HistoryStore(path: path)
         let applied = try store.writer.read { db in try HistoryStore.migrator.appliedMigrations(db) }
@@ -167,7 +161,7 @@ import Testing
 
     @Test("two writers on separate connections, at the same time, on a new database: nothing lost or corrupted")
     func concurrentWriters() async throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let perWriter = 25
         let findings = (1...4).map { HistoryFixtures.finding("c\($0)", status: .fail, reason: .pluginFlannel) }
@@ -214,7 +208,7 @@ import Testing
     func concurrentOpening() throws {
         // Without the migration retry this failed about once in sixty rounds ("table scan already exists"): two
         // connections both saw v1 unapplied before either committed it.
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let failures = Mutex<[String]>([])
         for round in 0..<30 {
@@ -233,7 +227,7 @@ import Testing
 
     @Test("a new database and its directory are private to the owner")
     func permissions() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let store = try HistoryStore(path: path)
         try store.record(HistoryFixtures.report([]), scope: "s")
@@ -248,7 +242,7 @@ import Testing
 
     @Test("a path that cannot be created is an error naming it")
     func unopenable() throws {
-        let (path, cleanup) = HistoryFixtures.databasePath()
+        let (path, cleanup) = try HistoryFixtures.databasePath()
         defer { cleanup() }
         let blocker = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
