@@ -1,6 +1,6 @@
 import Foundation
 
-/// A private folder (mode 0700) with a unique name under the system temporary directory, for one test.
+/// A private folder (mode 0700) with a new unique name under the system temporary directory, for one test.
 ///
 /// `withTemporaryFolder { folder in ... }` removes it whatever the body does; a test that keeps the value instead
 /// calls ``remove()`` itself (`defer { folder.remove() }`).
@@ -8,14 +8,18 @@ public struct TemporaryFolder: Sendable {
     /// The folder, absolute and standardised.
     public let url: URL
 
-    /// Creates `<system temp>/<prefix>-<UUID>` with mode 0700.
+    /// Creates `<system temp>/<prefix>-XXXXXX` with mode 0700 (`mkdtemp`: a new name, never an existing folder;
+    /// short, so that socket paths inside stay within `sun_path`).
     public init(prefix: String = "ackguard-tests") throws {
-        let name = "\(prefix)-\(UUID().uuidString)"
-        url =
-            FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
-            .standardizedFileURL
-        try FileManager.default.createDirectory(
-            at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let template = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-XXXXXX").path
+        var bytes = Array(template.utf8CString)
+        let created = bytes.withUnsafeMutableBufferPointer { buffer in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
+        guard let created else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: template])
+        }
+        url = URL(fileURLWithPath: created, isDirectory: true).standardizedFileURL
     }
 
     /// The folder's absolute path.
