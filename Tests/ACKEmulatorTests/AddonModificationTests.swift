@@ -1,6 +1,7 @@
 import ACKEmulator
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("ModifyClusterAddon and upgrade status")
@@ -12,7 +13,7 @@ struct AddonModificationTests {
 
     @Test("the config is merged server-side, the upgrade runs, then Success; meta_data keeps the creation copy")
     func modifyThenStatusThenRead() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             let cluster = try #require(emulator.fleet.first(.configMapTrue))
             let base = "/clusters/\(cluster.id)"
@@ -59,7 +60,7 @@ struct AddonModificationTests {
     func updatingState() async throws {
         var configuration = EmulatorConfiguration.demo()
         configuration.asynchronousSteps = 3
-        try await withEmulator(configuration) { emulator in
+        try await withEmulatorServer(configuration) { emulator in
             let client = CSTestClient(emulator)
             let cluster = try #require(emulator.fleet.first(.addonConfigDrift))
             let base = "/clusters/\(cluster.id)"
@@ -78,7 +79,7 @@ struct AddonModificationTests {
 
     @Test("ModifyClusterAddon and upgrade-status errors")
     func errors() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             let cluster = try #require(emulator.fleet.first(.configMapFalse))
             let path = "/clusters/\(cluster.id)/components/terway-eniip/config"

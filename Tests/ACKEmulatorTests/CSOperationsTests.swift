@@ -1,6 +1,7 @@
 import ACKEmulator
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("CS operations")
@@ -16,7 +17,7 @@ struct CSOperationsTests {
 
     @Test("DescribeClustersV1 pages through every cluster with page_info")
     func describeClustersV1Paging() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             var ids: [String] = []
             for page in 1...3 {
@@ -55,7 +56,7 @@ struct CSOperationsTests {
         "DescribeClustersV1 filters",
         arguments: ["cluster_type", "profile", "region_id", "cluster_id", "cluster_spec", "name"])
     func describeClustersV1Filters(filter: String) async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             let sample = try #require(emulator.fleet.first(.serverlessProfile))
             let value = try #require(sample.detail[filter]?.stringValue)
@@ -75,7 +76,7 @@ struct CSOperationsTests {
 
     @Test("DescribeClustersV1 rejects bad paging with 400 InvalidParameter")
     func describeClustersV1Errors() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             for query in [["page_size": "0"], ["page_size": "101"], ["page_number": "0"], ["page_size": "ten"]] {
                 let reply = try await client.call("GET", "/api/v1/clusters", query: query)
@@ -90,7 +91,7 @@ struct CSOperationsTests {
 
     @Test("the legacy GET /clusters answers a bare array with parameters and meta_data")
     func describeClustersLegacy() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             let reply = try await client.call("GET", "/clusters", action: "DescribeClusters")
             let items = try #require(reply.json?.arrayValue)
@@ -108,7 +109,7 @@ struct CSOperationsTests {
 
     @Test("DescribeClustersForRegion lists one region without meta_data")
     func describeClustersForRegion() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let reply = try await CSTestClient(emulator).call(
                 "GET", "/regions/cn-beijing/clusters", query: ["page_size": "50"], action: "DescribeClustersForRegion")
             let clusters = try #require(reply.json?["clusters"]?.arrayValue)
@@ -119,7 +120,7 @@ struct CSOperationsTests {
 
     @Test("DescribeClusterDetail answers parameters and meta_data; unknown clusters are 404 ErrorClusterNotFound")
     func describeClusterDetail() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             let cluster = try #require(emulator.fleet.first(.configMapTrue))
             let reply = try await client.call("GET", "/clusters/\(cluster.id)", action: "DescribeClusterDetail")
@@ -139,7 +140,7 @@ struct CSOperationsTests {
 
     @Test("add-on instance APIs: Get, the deprecated Describe, List, and AddonNotFound")
     func addonInstances() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             let cluster = try #require(emulator.fleet.first(.configMapOne))
             let get = try await client.call(
@@ -170,7 +171,7 @@ struct CSOperationsTests {
 
     @Test("DescribeClusterNodePools, DescribeRegions and unknown paths")
     func nodePoolsRegionsUnknown() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             let cluster = try #require(emulator.fleet.first(.exclusiveENINodes))
             let pools = try await client.call(
@@ -204,7 +205,7 @@ struct CSOperationsTests {
         let clock = TestClock(Date(timeIntervalSince1970: 1_760_000_000))
         var configuration = EmulatorConfiguration.demo()
         configuration.clock = clock.function
-        try await withEmulator(configuration) { emulator in
+        try await withEmulatorServer(configuration) { emulator in
             var client = CSTestClient(emulator)
             client.clock = clock.function
             let cluster = try #require(emulator.fleet.first(.configMapFalse))

@@ -1,6 +1,7 @@
 import ACKEmulator
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("CreateCluster and DescribeTaskInfo")
@@ -15,7 +16,7 @@ struct CreateClusterTests {
 
     @Test("a created cluster appears as initial, its task completes, then it is running everywhere")
     func createThenPoll() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             let created = try await client.call("POST", "/clusters", body: Self.body, action: "CreateCluster")
             #expect(created.status == 200)
@@ -63,7 +64,7 @@ struct CreateClusterTests {
 
     @Test("Terway without NetworkPolicy is created with policy disabled in eni-config")
     func policyOffByDefault() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             var body = Self.body.objectValue ?? [:]
             body["addons"] = [["name": "terway-eniip"]]
             let created = try await CSTestClient(emulator).call(
@@ -85,7 +86,7 @@ struct CreateClusterTests {
 
     @Test("CreateCluster validates its body", arguments: invalidBodies)
     func validation(field: String, value: JSONValue) async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             var body = Self.body.objectValue ?? [:]
             body[field] = value.isNull ? nil : value
             let reply = try await CSTestClient(emulator).call(
@@ -98,7 +99,7 @@ struct CreateClusterTests {
 
     @Test("serverless and registered clusters need no network plug-in")
     func noNetworkNeeded() async throws {
-        try await withEmulator { (emulator: Emulator) async throws in
+        try await withEmulatorServer { (emulator: Emulator) async throws in
             let client = CSTestClient(emulator)
             var serverless = Self.body.objectValue ?? [:]
             serverless["profile"] = "Serverless"

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ACKEmulator
@@ -18,7 +19,7 @@ struct FaultInjectionTests {
     func latency() async throws {
         let faults = FaultConfiguration(
             perAPI: ["DescribeRegions": APIFaults(latency: .milliseconds(150), jitter: .milliseconds(100))])
-        try await withEmulator(configuration(faults)) { emulator in
+        try await withEmulatorServer(configuration(faults)) { emulator in
             let client = CSTestClient(emulator)
             let clock = ContinuousClock()
             let start = clock.now
@@ -37,7 +38,7 @@ struct FaultInjectionTests {
     @Test("throttling: a token bucket per API, HTTP 400 Throttling.User beyond it")
     func throttling() async throws {
         let faults = FaultConfiguration(all: APIFaults(rateLimit: RateLimit(perSecond: 0.001, burst: 3)))
-        try await withEmulator(configuration(faults)) { emulator in
+        try await withEmulatorServer(configuration(faults)) { emulator in
             let client = CSTestClient(emulator)
             for _ in 0..<3 {
                 #expect(try await client.call("GET", "/regions", action: "DescribeRegions").status == 200)
@@ -57,7 +58,7 @@ struct FaultInjectionTests {
         var configuration = configuration(
             FaultConfiguration(all: APIFaults(rateLimit: RateLimit(perSecond: 2, burst: 1))))
         configuration.clock = clock.function
-        try await withEmulator(configuration) { (emulator: Emulator) async throws in
+        try await withEmulatorServer(configuration) { (emulator: Emulator) async throws in
             var client = CSTestClient(emulator)
             client.clock = clock.function
             #expect(try await client.call("GET", "/regions", action: "DescribeRegions").status == 200)
@@ -70,7 +71,7 @@ struct FaultInjectionTests {
     @Test("a fraction of calls get 500 InternalError or 503 ServiceUnavailable, deterministically per seed")
     func serverErrors() async throws {
         let always = FaultConfiguration(all: APIFaults(serverErrorFraction: 1))
-        try await withEmulator(configuration(always)) { emulator in
+        try await withEmulatorServer(configuration(always)) { emulator in
             let client = CSTestClient(emulator)
             var codes: Set<String> = []
             for _ in 0..<12 {
@@ -82,7 +83,7 @@ struct FaultInjectionTests {
         }
         func run(seed: UInt64) async throws -> [Int] {
             let half = FaultConfiguration(all: APIFaults(serverErrorFraction: 0.5))
-            return try await withEmulator(configuration(half, seed: seed)) { emulator in
+            return try await withEmulatorServer(configuration(half, seed: seed)) { emulator in
                 let client = CSTestClient(emulator)
                 var statuses: [Int] = []
                 for _ in 0..<30 {
@@ -99,7 +100,7 @@ struct FaultInjectionTests {
     @Test("connection resets close the connection without a response")
     func connectionReset() async throws {
         let faults = FaultConfiguration(perAPI: ["DescribeRegions": APIFaults(connectionResetFraction: 1)])
-        try await withEmulator(configuration(faults)) { (emulator: Emulator) async throws in
+        try await withEmulatorServer(configuration(faults)) { (emulator: Emulator) async throws in
             let client = CSTestClient(emulator)
             await #expect(throws: (any Error).self) {
                 _ = try await client.call("GET", "/regions", action: "DescribeRegions")
@@ -115,7 +116,7 @@ struct FaultInjectionTests {
         let cluster = try #require(fleet.first(.configMapTrue))
         var configuration = configuration(FaultConfiguration(disappearingClusters: [cluster.id: 2]))
         configuration.fleet = .fleet(fleet)
-        try await withEmulator(configuration) { emulator in
+        try await withEmulatorServer(configuration) { emulator in
             let client = CSTestClient(emulator)
             let listed = try await client.call("GET", "/api/v1/clusters", query: ["page_size": "100"])
             #expect(listed.json?["page_info"]?["total_count"] == 24)
@@ -170,7 +171,7 @@ struct FaultInjectionTests {
 
     @Test("the request log counts per API, in process and at /_emulator/requests, and resets")
     func requestLog() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator)
             _ = try await client.call("GET", "/api/v1/clusters")
             _ = try await client.call("GET", "/api/v1/clusters", query: ["page_number": "2"])

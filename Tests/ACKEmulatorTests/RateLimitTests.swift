@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ACKEmulator
@@ -24,7 +25,7 @@ struct RateLimitTests {
         var configuration = EmulatorConfiguration.demo()
         configuration.faults = FaultConfiguration(all: APIFaults(rateLimit: RateLimit(perSecond: 50)))
         configuration.clock = clock.function
-        try await withEmulator(configuration) { (emulator: Emulator) async throws in
+        try await withEmulatorServer(configuration) { (emulator: Emulator) async throws in
             var client = CSTestClient(emulator)
             client.clock = clock.function
             for _ in 0..<5 {

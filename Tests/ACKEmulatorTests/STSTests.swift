@@ -5,6 +5,7 @@ import Audit
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
 @Suite("STS AssumeRole")
@@ -49,7 +50,7 @@ struct STSTests {
 
     @Test("AssumeRole issues an STS key whose token is checked on later calls", arguments: ["GET", "POST"])
     func assumeRoleThenCall(method: String) async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let reply = try await assumeRole(emulator, path: method == "POST" ? "/sts" : "/", method: method)
             #expect(reply.status == 200)
             let credentials = try #require(reply.json?["Credentials"])
@@ -99,7 +100,7 @@ struct STSTests {
         let clock = TestClock()
         var configuration = EmulatorConfiguration.demo()
         configuration.clock = clock.function
-        try await withEmulator(configuration) { emulator in
+        try await withEmulatorServer(configuration) { emulator in
             let reply = try await assumeRole(emulator, parameters: ["DurationSeconds": "900"], date: clock.now)
             let credentials = try #require(reply.json?["Credentials"])
             var client = CSTestClient(
@@ -119,7 +120,7 @@ struct STSTests {
 
     @Test("AssumeRole checks its RPC signature, parameters, time stamp and nonce")
     func rejections() async throws {
-        try await withEmulator { (emulator: Emulator) async throws in
+        try await withEmulatorServer { (emulator: Emulator) async throws in
             #expect(try await assumeRole(emulator, secret: "wrong").code == "SignatureDoesNotMatch")
             #expect(
                 try await assumeRole(emulator, parameters: ["RoleArn": "arn:aws:iam::1:role/x"]).code

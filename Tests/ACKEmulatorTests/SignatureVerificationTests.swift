@@ -2,13 +2,14 @@ import ACKEmulator
 import AlibabaCloudSigning
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Signature verification")
 struct SignatureVerificationTests {
     @Test("correctly signed V3 and ROA requests are accepted", arguments: [CSTestClient.Algorithm.v3, .roa])
     func accepted(algorithm: CSTestClient.Algorithm) async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator, algorithm: algorithm)
             let reply = try await client.call(
                 "GET", "/api/v1/clusters", query: ["name": "测试 集群*~/+", "page_size": "5"])
@@ -26,7 +27,7 @@ struct SignatureVerificationTests {
         "a tampered request fails with SignatureDoesNotMatch",
         arguments: [CSTestClient.Algorithm.v3, .roa], ["query", "path", "header", "secret", "method"])
     func tampered(algorithm: CSTestClient.Algorithm, part: String) async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             var client = CSTestClient(emulator, algorithm: algorithm)
             if part == "secret" {
                 client.credential = SigningCredential(
@@ -54,7 +55,7 @@ struct SignatureVerificationTests {
 
     @Test("a tampered body fails: V3 through x-acs-content-sha256, ROA through Content-MD5")
     func tamperedBody() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let cluster = try #require(emulator.fleet.first(.configMapFalse))
             let path = "/clusters/\(cluster.id)/components/terway-eniip/config"
             let client = CSTestClient(emulator)
@@ -83,7 +84,7 @@ struct SignatureVerificationTests {
 
     @Test("a replayed nonce is rejected with SignatureNonceUsed", arguments: [CSTestClient.Algorithm.v3, .roa])
     func replay(algorithm: CSTestClient.Algorithm) async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator, algorithm: algorithm)
             let request = client.signed("GET", "/regions", action: "DescribeRegions")
             let first = try await client.send(request)
@@ -96,7 +97,7 @@ struct SignatureVerificationTests {
 
     @Test("ROA: the same signed request three times is answered once, then SignatureNonceUsed (issue 14 item 8)")
     func roaReplayedThreeTimes() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator, algorithm: .roa)
             let request = client.signed("GET", "/api/v1/clusters", query: ["page_size": "5"])
             #expect(request.headers["x-acs-signature-nonce"]?.isEmpty == false)
@@ -116,7 +117,7 @@ struct SignatureVerificationTests {
 
     @Test("ROA: a correctly signed request without x-acs-signature-nonce is MissingSignatureNonce, as on V3")
     func roaMissingNonce() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator, algorithm: .roa)
             var request = client.signed("GET", "/api/v1/clusters", query: ["page_size": "5"])
             request.headers["x-acs-signature-nonce"] = nil
@@ -138,7 +139,7 @@ struct SignatureVerificationTests {
 
     @Test("a date more than 15 minutes off is rejected", arguments: [CSTestClient.Algorithm.v3, .roa])
     func staleDate(algorithm: CSTestClient.Algorithm) async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             let client = CSTestClient(emulator, algorithm: algorithm)
             for offset in [-16.0 * 60, 16.0 * 60] {
                 let reply = try await client.send(
@@ -155,7 +156,7 @@ struct SignatureVerificationTests {
 
     @Test("unknown keys, missing or foreign authorization, unsigned common headers")
     func otherRejections() async throws {
-        try await withEmulator { emulator in
+        try await withEmulatorServer { emulator in
             var client = CSTestClient(emulator)
             let none = try await client.unsigned("/api/v1/clusters")
             #expect(none.status == 400)
@@ -194,7 +195,7 @@ struct SignatureVerificationTests {
     func configuredKeys() async throws {
         var configuration = EmulatorConfiguration.demo()
         configuration.accessKeys = [EmulatorAccessKey(id: "first-key", secret: "first-secret")]
-        try await withEmulator(configuration) { (emulator: Emulator) async throws in
+        try await withEmulatorServer(configuration) { (emulator: Emulator) async throws in
             #expect(emulator.accessKeys.map(\.id) == ["first-key"])
             let client = CSTestClient(emulator)
             #expect(try await client.call("GET", "/regions", action: "DescribeRegions").status == 200)

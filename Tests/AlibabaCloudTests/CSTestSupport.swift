@@ -2,6 +2,7 @@ import AlibabaCloud
 import AsyncHTTPClient
 import Audit
 import Foundation
+import TestSupport
 
 /// A change to the default test options.
 enum OptionChange {
@@ -48,13 +49,10 @@ func withCSClient<T: Sendable>(
         eventLoopGroup: HTTPClient.defaultEventLoopGroup,
         configuration: CSClient.httpClientConfiguration(for: options))
     let client = CSClient(httpClient: httpClient, credentials: StaticCredentialProvider(credential), options: options)
-    do {
-        let result = try await body(client)
+    return try await withCleanup {
+        try await body(client)
+    } cleanup: {
         try await httpClient.shutdown()
-        return result
-    } catch {
-        try await httpClient.shutdown()
-        throw error
     }
 }
 

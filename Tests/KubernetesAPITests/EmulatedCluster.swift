@@ -2,6 +2,7 @@ import ACKEmulator
 import Audit
 import Foundation
 import KubernetesAPI
+import TestSupport
 
 /// The emulator's Kubernetes API server on an ephemeral loopback port, over a ``FakeKubernetesBackend``.
 struct EmulatedCluster {
@@ -30,13 +31,10 @@ struct EmulatedCluster {
         let server = try await KubernetesServer.start(
             backend: backend, authority: authority, host: "127.0.0.1", port: 0, serverCertificate: otherHost)
         let cluster = EmulatedCluster(authority: authority, backend: backend, server: server)
-        do {
-            let result = try await body(cluster)
+        return try await withCleanup {
+            try await body(cluster)
+        } cleanup: {
             await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
         }
     }
 

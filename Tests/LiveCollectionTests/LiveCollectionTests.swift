@@ -6,6 +6,7 @@ import Evidence
 import Foundation
 import KubernetesAPI
 import LiveCollection
+import TestSupport
 import Testing
 
 /// Live audits of the in-process emulator: the same findings as `--from` over what was collected, with and
@@ -31,39 +32,19 @@ struct LiveCollectionTests {
         options: LiveCollectionOptions = LiveCollectionOptions(readCoverage: true),
         retry: RetryPolicy = .default
     ) async throws -> Run {
-        let emulator = try await Emulator.start(configuration)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            var clientOptions = CSClientOptions()
-            clientOptions.endpoint = emulator.endpoint
-            clientOptions.retry = retry
-            let key = emulator.accessKeys[0]
-            let client = CSClient(
-                httpClient: http,
-                credentials: StaticCredentialProvider(
-                    ACSCredential(accessKeyId: key.id, accessKeySecret: key.secret, providerName: "test")),
-                options: clientOptions)
+        var clientOptions = CSClientOptions()
+        clientOptions.retry = retry
+        return try await withEmulator(configuration, clientOptions: clientOptions) { harness in
             let store = Documents()
-            let result = try await LiveCollector(client: client, options: options).collect(handle: {
+            let result = try await LiveCollector(client: harness.client, options: options).collect(handle: {
                 await store.add($0)
             })
             let documents = await store.items
             let evidence = try documents.map { try $0.evidence() }
-            let counts = await emulator.requestCounts()
-            try await http.shutdown()
-            await emulator.stop()
             return Run(
                 findings: AuditEngine.evaluate(evidence, options: Self.allRules), documents: documents, result: result,
-                counts: counts)
-        } catch {
-            try? await http.shutdown()
-            await emulator.stop()
-            throw error
+                counts: await harness.emulator.requestCounts())
         }
-    }
-
-    func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-live-\(UUID().uuidString)").path
     }
 
     @Test("a live audit of the demo fleet equals --from over what collect saved")
@@ -71,13 +52,13 @@ struct LiveCollectionTests {
         let live = try await run(.demo())
         #expect(live.findings.count == 2 * live.result.clusterCount)
         #expect(live.result.clusterCount >= 20)
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let writer = SavedEvidenceWriter(directory: directory)
-        try writer.prepare()
-        for documents in live.documents { try writer.write(documents) }
-        try writer.writeListing(pages: live.result.listingPages)
-        let saved = AuditEngine.evaluate(try SavedEvidenceReader(directory: directory).read(), options: Self.allRules)
+        let saved = try withTemporaryFolder(prefix: "ackguard-live") { folder in
+            let writer = SavedEvidenceWriter(directory: folder.path)
+            try writer.prepare()
+            for documents in live.documents { try writer.write(documents) }
+            try writer.writeListing(pages: live.result.listingPages)
+            return AuditEngine.evaluate(try SavedEvidenceReader(directory: folder.path).read(), options: Self.allRules)
+        }
         // Live evidence names the API call, saved evidence the file: the one difference (issue 18).
         #expect(saved == live.findings.map(LiveCollector.withSavedSources))
         // Every RULE.md reason of rule 1 that the demo fleet shows is reached live.

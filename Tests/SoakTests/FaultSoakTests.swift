@@ -6,6 +6,7 @@ import Evidence
 import Foundation
 import KubernetesAPI
 import LiveCollection
+import TestSupport
 import Testing
 
 /// A fleet audited live through every fault at once (30% 5xx, 20% throttling, connection resets, dead Kubernetes
@@ -53,56 +54,42 @@ struct FaultSoakTests {
     static let rateLimiting = AdaptiveRateLimiter.Configuration(minRate: 20, initialWindow: 32)
 
     func audit(_ configuration: EmulatorConfiguration) async throws -> Run {
-        let emulator = try await Emulator.start(configuration)
         var clientOptions = CSClientOptions()
-        clientOptions.endpoint = emulator.endpoint
         clientOptions.retry = Self.retry
         clientOptions.readTimeout = .seconds(5)
         clientOptions.rateLimiting = Self.rateLimiting
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: CSClient.httpClientConfiguration(for: clientOptions))
-        do {
-            let key = emulator.accessKeys[0]
-            let client = CSClient(
-                httpClient: http,
-                credentials: StaticCredentialProvider(
-                    ACSCredential(accessKeyId: key.id, accessKeySecret: key.secret, providerName: "soak")),
-                options: clientOptions)
+        return try await withEmulator(
+            configuration, clientOptions: clientOptions,
+            httpConfiguration: CSClient.httpClientConfiguration(for: clientOptions), credentialName: "soak"
+        ) { harness in
             let collected = Collected()
             let started = ContinuousClock.now
-            let result = try await LiveCollector(client: client, options: Self.options).collect(handle: {
+            let result = try await LiveCollector(client: harness.client, options: Self.options).collect(handle: {
                 await collected.add($0)
             })
             let documents = await collected.documents
             let evidence = try documents.map { try $0.evidence() }
-            let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("ackguard-soak-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let writer = SavedEvidenceWriter(directory: directory)
-            try writer.prepare()
-            for item in documents { try writer.write(item) }
-            try writer.writeListing(pages: result.listingPages)
-            let saved = try SavedEvidenceReader(directory: directory).read()
-            let counts = await emulator.requestCounts()
-            let throttled = await emulator.state.throttledCounts()
-            let unanswered = await client.unansweredCounts
+            let saved = try withTemporaryFolder(prefix: "ackguard-soak") { folder in
+                let writer = SavedEvidenceWriter(directory: folder.path)
+                try writer.prepare()
+                for item in documents { try writer.write(item) }
+                try writer.writeListing(pages: result.listingPages)
+                return try SavedEvidenceReader(directory: folder.path).read()
+            }
+            let counts = await harness.emulator.requestCounts()
+            let throttled = await harness.emulator.state.throttledCounts()
+            let unanswered = await harness.client.unansweredCounts
             let cs = counts.filter { !$0.key.hasPrefix("k8s:") }
             print(
                 "soak: \(result.clusterCount) clusters in \(started.duration(to: .now)), "
                     + "\(cs.values.reduce(0, +)) CS calls (\(throttled.values.reduce(0, +)) throttled), "
                     + "\(counts.values.reduce(0, +) - cs.values.reduce(0, +)) Kubernetes calls")
-            try await http.shutdown()
-            await emulator.stop()
             let rules = AuditOptions(rules: Set(RuleID.allCases))
             return Run(
                 findings: AuditEngine.evaluate(evidence, options: rules),
                 savedFindings: AuditEngine.evaluate(saved, options: rules),
                 documents: Dictionary(documents.map { ($0.clusterId, $0) }, uniquingKeysWith: { first, _ in first }),
                 result: result, counts: counts, throttled: throttled, unanswered: unanswered)
-        } catch {
-            try? await http.shutdown()
-            await emulator.stop()
-            throw error
         }
     }
 

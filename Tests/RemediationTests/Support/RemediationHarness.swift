@@ -1,19 +1,20 @@
 import ACKEmulator
 import AlibabaCloud
-import AsyncHTTPClient
 import Audit
 import Evidence
 import Foundation
 import LiveCollection
 import Remediation
+import TestSupport
 
 /// An emulator, a CS client pointed at it, a collector and a private rollback folder, for one test.
 struct RemediationHarness: Sendable {
-    let emulator: Emulator
-    let http: HTTPClient
-    let client: CSClient
+    let base: EmulatorHarness
     let collector: LiveCollector
     let rollbackDirectory: URL
+
+    var emulator: Emulator { base.emulator }
+    var client: CSClient { base.client }
 
     static let timing = RemediationTiming(
         pollInterval: .milliseconds(5), addonTimeout: .seconds(60), rolloutTimeout: .seconds(60),
@@ -24,32 +25,14 @@ struct RemediationHarness: Sendable {
         _ configuration: EmulatorConfiguration = .demo(),
         _ body: (RemediationHarness) async throws -> T
     ) async throws -> T {
-        let emulator = try await Emulator.start(configuration)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        var options = CSClientOptions()
-        options.endpoint = emulator.endpoint
-        let key = emulator.accessKeys[0]
-        let client = CSClient(
-            httpClient: http,
-            credentials: StaticCredentialProvider(
-                ACSCredential(accessKeyId: key.id, accessKeySecret: key.secret, providerName: "test")),
-            options: options)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "ackguard-remediation-\(UUID().uuidString)", isDirectory: true)
-        let harness = RemediationHarness(
-            emulator: emulator, http: http, client: client,
-            collector: LiveCollector(client: client, options: LiveCollectionOptions()),
-            rollbackDirectory: directory.appendingPathComponent("state/rollback", isDirectory: true))
-        let result: Result<T, any Error>
-        do {
-            result = .success(try await body(harness))
-        } catch {
-            result = .failure(error)
+        try await withEmulator(configuration) { base in
+            try await withTemporaryFolder(prefix: "ackguard-remediation") { folder in
+                try await body(
+                    RemediationHarness(
+                        base: base, collector: LiveCollector(client: base.client, options: LiveCollectionOptions()),
+                        rollbackDirectory: folder.url.appendingPathComponent("state/rollback", isDirectory: true)))
+            }
         }
-        try? await http.shutdown()
-        await emulator.stop()
-        try? FileManager.default.removeItem(at: directory)
-        return try result.get()
     }
 
     func context(events: @escaping FixEventHandler = { _ in }) -> RemediationContext {
