@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ACKEmulator
@@ -10,16 +11,12 @@ struct SavedEvidenceTests {
         try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: url))
     }
 
-    func write(_ text: String, to url: URL) throws {
-        try FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
     @Test("the writer lays out the RULE.md folder; readable clusters get kubernetes files")
     func layout() throws {
         let fleet = FleetGenerator.generate(.demo)
-        let directory = try temporaryDirectory()
+        let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
+        defer { folder.remove() }
+        let directory = folder.url
         try FleetExporter.write(fleet, to: directory)
         let listing = try read(directory.appendingPathComponent("clusters.json"))
         #expect(listing["clusters"]?.arrayValue?.count == 24)
@@ -50,8 +47,13 @@ struct SavedEvidenceTests {
 
     @Test("writing the same seed twice gives the same bytes")
     func byteStable() throws {
-        let first = try temporaryDirectory("first")
-        let second = try temporaryDirectory("second")
+        let firstFolder = try TemporaryFolder(prefix: "ackguard-emulator-tests-first")
+        let secondFolder = try TemporaryFolder(prefix: "ackguard-emulator-tests-second")
+        defer {
+            firstFolder.remove()
+            secondFolder.remove()
+        }
+        let (first, second) = (firstFolder.url, secondFolder.url)
         try FleetExporter.write(FleetGenerator.generate(.demo), to: first)
         try FleetExporter.write(FleetGenerator.generate(.demo), to: second)
         let files = try #require(FileManager.default.subpaths(atPath: first.path)).filter { $0.hasSuffix(".json") }
@@ -66,7 +68,9 @@ struct SavedEvidenceTests {
     @Test("a written folder loads back with the same records, objects and readability")
     func roundTrip() throws {
         let fleet = FleetGenerator.generate(FleetSpecification(clusterCount: 30, seed: 3))
-        let directory = try temporaryDirectory()
+        let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
+        defer { folder.remove() }
+        let directory = folder.url
         try FleetExporter.write(fleet, to: directory)
         let loaded = try SavedEvidenceLoader.load(from: directory)
         #expect(loaded.clusters.map(\.id) == fleet.clusters.map(\.id))
@@ -102,8 +106,11 @@ struct SavedEvidenceTests {
 
     @Test("YAML files, a bare-array listing and missing files")
     func yamlAndMissingFiles() throws {
-        let directory = try temporaryDirectory()
-        try write(
+        let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
+        defer { folder.remove() }
+        let directory = folder.url
+        try folder.write(
+            "clusters.yaml",
             """
             - cluster_id: c1
               name: yaml-cluster
@@ -115,8 +122,9 @@ struct SavedEvidenceTests {
               parameters:
                 Network: terway-eniip
               meta_data: '{"Addons":[{"name":"terway-eniip","config":"{\\"NetworkPolicy\\":\\"true\\"}"}]}'
-            """, to: directory.appendingPathComponent("clusters.yaml"))
-        try write(
+            """)
+        try folder.write(
+            "kubernetes/c1/eni-config.yaml",
             """
             apiVersion: v1
             kind: ConfigMap
@@ -126,8 +134,9 @@ struct SavedEvidenceTests {
             data:
               disable_network_policy: "true"
               in_cluster_loadbalance: "true"
-            """, to: directory.appendingPathComponent("kubernetes/c1/eni-config.yaml"))
-        try write(
+            """)
+        try folder.write(
+            "kubernetes/c1/nodes.yml",
             """
             apiVersion: v1
             kind: List
@@ -138,10 +147,10 @@ struct SavedEvidenceTests {
                 name: node-a
                 labels:
                   k8s.aliyun.com/exclusive-mode-eni-type: eniOnly
-            """, to: directory.appendingPathComponent("kubernetes/c1/nodes.yml"))
-        try write(
-            #"{"name":"terway-eniip","version":"v1.9.6","state":"active","config":"{\"NetworkPolicy\":\"false\"}"}"#,
-            to: directory.appendingPathComponent("addons/c1/terway-eniip.json"))
+            """)
+        try folder.write(
+            "addons/c1/terway-eniip.json",
+            #"{"name":"terway-eniip","version":"v1.9.6","state":"active","config":"{\"NetworkPolicy\":\"false\"}"}"#)
         let fleet = try SavedEvidenceLoader.load(from: directory)
         let cluster = try #require(fleet.cluster(id: "c1"))
         #expect(cluster.detail["size"] == 3)
@@ -158,23 +167,27 @@ struct SavedEvidenceTests {
 
     @Test("a listing saved as several pages, detail files and Status objects")
     func pagesAndStatuses() throws {
-        let directory = try temporaryDirectory()
-        try write(
+        let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
+        defer { folder.remove() }
+        let directory = folder.url
+        try folder.write(
+            "clusters.json",
             """
             [{"clusters":[{"cluster_id":"c1","name":"one","region_id":"cn-beijing","state":"running"}],
               "page_info":{"page_number":1,"page_size":1,"total_count":2}},
              {"clusters":[{"cluster_id":"c2","name":"two","region_id":"cn-shanghai","state":"running"}],
               "page_info":{"page_number":2,"page_size":1,"total_count":2}}]
-            """, to: directory.appendingPathComponent("clusters.json"))
-        try write(
-            #"{"cluster_id":"c2","name":"two","region_id":"cn-shanghai","state":"running","parameters":{"Network":"Flannel"}}"#,
-            to: directory.appendingPathComponent("clusters/c2.json"))
-        try write(
-            #"{"apiVersion":"v1","kind":"Status","status":"Failure","reason":"NotFound","code":404}"#,
-            to: directory.appendingPathComponent("kubernetes/c2/eni-config.json"))
-        try write(
-            #"{"apiVersion":"v1","kind":"Status","status":"Failure","reason":"Forbidden","code":403}"#,
-            to: directory.appendingPathComponent("kubernetes/c2/pods.json"))
+            """)
+        try folder.write(
+            "clusters/c2.json",
+            #"{"cluster_id":"c2","name":"two","region_id":"cn-shanghai","state":"running","parameters":{"Network":"Flannel"}}"#
+        )
+        try folder.write(
+            "kubernetes/c2/eni-config.json",
+            #"{"apiVersion":"v1","kind":"Status","status":"Failure","reason":"NotFound","code":404}"#)
+        try folder.write(
+            "kubernetes/c2/pods.json",
+            #"{"apiVersion":"v1","kind":"Status","status":"Failure","reason":"Forbidden","code":403}"#)
         let fleet = try SavedEvidenceLoader.load(from: directory)
         #expect(fleet.clusters.map(\.id) == ["c1", "c2"])
         #expect(fleet.regions == ["cn-beijing", "cn-shanghai"])
@@ -188,8 +201,10 @@ struct SavedEvidenceTests {
 
     @Test("a file that does not parse is an error naming the file")
     func parseError() throws {
-        let directory = try temporaryDirectory()
-        try write(#"{"clusters": [ {"cluster_id": "c1",, } ]}"#, to: directory.appendingPathComponent("clusters.json"))
+        let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
+        defer { folder.remove() }
+        let directory = folder.url
+        try folder.write("clusters.json", #"{"clusters": [ {"cluster_id": "c1",, } ]}"#)
         do {
             _ = try SavedEvidenceLoader.load(from: directory)
             Issue.record("loading a broken listing succeeded")
@@ -201,7 +216,9 @@ struct SavedEvidenceTests {
             #expect(path.hasSuffix("clusters.json"))
             #expect(error.description.contains("clusters.json"))
         }
-        let empty = try temporaryDirectory("empty")
+        let emptyFolder = try TemporaryFolder(prefix: "ackguard-emulator-tests-empty")
+        defer { emptyFolder.remove() }
+        let empty = emptyFolder.url
         #expect(throws: SavedEvidenceError.missingListing(directory: empty.path)) {
             try SavedEvidenceLoader.load(from: empty)
         }
@@ -210,12 +227,14 @@ struct SavedEvidenceTests {
     @Test("a saved folder is served live: the same listings, details and add-ons as the fleet it was written from")
     func servedLive() async throws {
         let fleet = FleetGenerator.generate(.demo)
-        let directory = try temporaryDirectory()
+        let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
+        defer { folder.remove() }
+        let directory = folder.url
         try FleetExporter.write(fleet, to: directory)
         func snapshot(_ source: EmulatorConfiguration.FleetSource) async throws -> [JSONValue] {
             var configuration = EmulatorConfiguration.demo()
             configuration.fleet = source
-            return try await withEmulator(configuration) { (emulator: Emulator) async throws in
+            return try await withEmulatorServer(configuration) { (emulator: Emulator) async throws in
                 let client = CSTestClient(emulator)
                 var bodies: [JSONValue] = []
                 let listing = try await client.call("GET", "/api/v1/clusters", query: ["page_size": "100"])

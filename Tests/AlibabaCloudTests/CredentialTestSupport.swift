@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// Secret values used across the credential tests; none may ever show up in a description or an error.
@@ -50,29 +51,24 @@ enum TestSecrets {
     }
 }
 
-/// A unique temporary home directory with helpers to write the chain's files.
+/// A temporary home directory (removed with the value) with helpers to write the chain's files.
 final class TempHome: Sendable {
-    let path: String
+    let folder: TemporaryFolder
+
+    var path: String { folder.path }
 
     init() throws {
-        path =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("ackguard-credential-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        folder = try TemporaryFolder(prefix: "ackguard-credential-tests")
     }
 
     deinit {
-        try? FileManager.default.removeItem(atPath: path)
+        folder.remove()
     }
 
     /// Writes `text` to `relative` (creating folders) and returns the absolute path.
     @discardableResult
     func write(_ relative: String, _ text: String) throws -> String {
-        let url = URL(fileURLWithPath: path).appendingPathComponent(relative)
-        try FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-        return url.path
+        try folder.write(relative, text)
     }
 
     func environment(

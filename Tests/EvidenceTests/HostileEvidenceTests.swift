@@ -1,40 +1,22 @@
 import Audit
 import Evidence
 import Foundation
+import TestSupport
 import Testing
 
-/// A saved-evidence folder in a fresh temporary directory, removed by `remove()`.
-struct EvidenceFolder {
-    let root: String
-
-    init(_ files: [String: String] = [:]) throws {
-        root =
-            FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-h-\(UUID().uuidString.prefix(8))")
-            .path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        for (path, text) in files { try write(path, text) }
-    }
-
-    func path(_ relative: String) -> String { root + "/" + relative }
-
-    func write(_ relative: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: path(relative))
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
+extension TemporaryFolder {
+    /// A saved-evidence folder holding `files` (relative path: text).
+    init(evidence files: [String: String] = [:]) throws {
+        self = try TemporaryFolder(prefix: "ackguard-h")
+        try write(files)
     }
 
     func makeParent(_ relative: String) throws {
-        let parent = (path(relative) as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-    }
-
-    func remove() {
-        _ = chmod(root + "/kubernetes/c1", 0o755)
-        try? FileManager.default.removeItem(atPath: root)
+        try makeFolder((relative as NSString).deletingLastPathComponent)
     }
 
     func read() throws(EvidenceFileError) -> [ClusterEvidence] {
-        try SavedEvidenceReader(directory: root).read()
+        try SavedEvidenceReader(directory: path).read()
     }
 }
 
@@ -50,7 +32,7 @@ struct UnreadableEvidenceTests {
     }
 
     /// Makes `relative` the hostile kind; returns the words the error must carry.
-    static func make(_ kind: Kind, at relative: String, in folder: EvidenceFolder) throws -> String {
+    static func make(_ kind: Kind, at relative: String, in folder: TemporaryFolder) throws -> String {
         try folder.makeParent(relative)
         let path = folder.path(relative)
         let manager = FileManager.default
@@ -100,7 +82,7 @@ struct UnreadableEvidenceTests {
         arguments: Kind.allCases)
     func eniConfig(_ kind: Kind) throws {
         if kind == .permissionDenied && getuid() == 0 { return }  // root reads through any mode
-        let folder = try EvidenceFolder(["clusters.json": terwayListing])
+        let folder = try TemporaryFolder(evidence: ["clusters.json": terwayListing])
         defer { folder.remove() }
         let reason = try Self.make(kind, at: "kubernetes/c1/eni-config.json", in: folder)
         let started = ContinuousClock.now
@@ -120,7 +102,7 @@ struct UnreadableEvidenceTests {
         ])
     func everyFile(_ relative: String) throws {
         for kind in [Kind.danglingLink, .fifo, .folder] {
-            let folder = try EvidenceFolder(["clusters.json": terwayListing])
+            let folder = try TemporaryFolder(evidence: ["clusters.json": terwayListing])
             defer { folder.remove() }
             let reason = try Self.make(kind, at: relative, in: folder)
             let error = #expect(throws: EvidenceFileError.self) { try folder.read() }
@@ -135,12 +117,12 @@ struct UnreadableEvidenceTests {
             "clusters", "addons", "addons/c1", "kubernetes", "kubernetes/c1",
         ])
     func folders(_ relative: String) throws {
-        let asFile = try EvidenceFolder(["clusters.json": terwayListing, relative: "x"])
+        let asFile = try TemporaryFolder(evidence: ["clusters.json": terwayListing, relative: "x"])
         defer { asFile.remove() }
         let error = #expect(throws: EvidenceFileError.self) { try asFile.read() }
         #expect(error?.description.contains("\(relative): cannot be read: a file, not a folder") == true)
 
-        let dangling = try EvidenceFolder(["clusters.json": terwayListing])
+        let dangling = try TemporaryFolder(evidence: ["clusters.json": terwayListing])
         defer { dangling.remove() }
         _ = try Self.make(.danglingLink, at: relative, in: dangling)
         let linkError = #expect(throws: EvidenceFileError.self) { try dangling.read() }
@@ -149,7 +131,9 @@ struct UnreadableEvidenceTests {
 
     @Test("only a path that does not exist means not collected; a link to a regular file is read")
     func absentAndLinked() throws {
-        let folder = try EvidenceFolder(["clusters.json": terwayListing, "elsewhere/cm.json": #"{"kind":"ConfigMap"}"#])
+        let folder = try TemporaryFolder(evidence: [
+            "clusters.json": terwayListing, "elsewhere/cm.json": #"{"kind":"ConfigMap"}"#,
+        ])
         defer { folder.remove() }
         #expect(try folder.read()[0].eniConfig == .notCollected)
         try folder.makeParent("kubernetes/c1/eni-config.json")
@@ -163,14 +147,14 @@ struct UnreadableEvidenceTests {
 
     @Test("a file larger than maximumInputSize is refused after reading at most the limit")
     func sizeBound() throws {
-        let folder = try EvidenceFolder([
+        let folder = try TemporaryFolder(evidence: [
             "clusters.json": terwayListing, "kubernetes/c1/eni-config.json": #"{"kind":"ConfigMap","data":{}}"#,
         ])
         defer { folder.remove() }
         var limits = ParseLimits()
         limits.maximumInputSize = 20
         let error = #expect(throws: EvidenceFileError.self) {
-            try SavedEvidenceReader(directory: folder.root, limits: limits).read()
+            try SavedEvidenceReader(directory: folder.path, limits: limits).read()
         }
         #expect(error?.description.contains("larger than 20 bytes (limit maximumInputSize)") == true)
     }
@@ -229,7 +213,7 @@ struct YAMLAliasTests {
 
     @Test("the issue's 413-byte bomb in a saved folder stops the audit")
     func inFolder() throws {
-        let folder = try EvidenceFolder(["clusters.yaml": Self.sequenceBomb()])
+        let folder = try TemporaryFolder(evidence: ["clusters.yaml": Self.sequenceBomb()])
         defer { folder.remove() }
         let error = #expect(throws: EvidenceFileError.self) { try folder.read() }
         #expect(error?.description.hasPrefix(folder.path("clusters.yaml") + ":") == true)
@@ -274,7 +258,7 @@ struct DuplicateClusterTests {
     @Test("the same id described differently on one page is an error naming both places, in either order")
     func samePage() throws {
         for order in [("flannel", "terway-eniip"), ("terway-eniip", "flannel")] {
-            let folder = try EvidenceFolder([
+            let folder = try TemporaryFolder(evidence: [
                 "clusters.json":
                     #"{"clusters":[\#(Self.cluster("c0", "flannel")),\#(Self.cluster("c1", order.0)),"#
                     + #"\#(Self.cluster("c1", order.1))]}"#
@@ -290,7 +274,7 @@ struct DuplicateClusterTests {
 
     @Test("across pages, and in a bare array")
     func acrossPages() throws {
-        let pages = try EvidenceFolder([
+        let pages = try TemporaryFolder(evidence: [
             "clusters.json":
                 #"[{"clusters":[\#(Self.cluster("c0", "flannel")),\#(Self.cluster("c1", "flannel"))]},"#
                 + #"{"clusters":[\#(Self.cluster("c1", "terway-eniip"))]}]"#
@@ -299,7 +283,7 @@ struct DuplicateClusterTests {
         let error = #expect(throws: EvidenceFileError.self) { try pages.read() }
         #expect(error?.description.hasSuffix("(page 1 item 2 and page 2 item 1)") == true)
 
-        let bare = try EvidenceFolder([
+        let bare = try TemporaryFolder(evidence: [
             "clusters.yaml":
                 "- {cluster_id: c1, state: running}\n- {cluster_id: c2}\n- {cluster_id: c1, state: deleted}\n"
         ])
@@ -311,7 +295,9 @@ struct DuplicateClusterTests {
     @Test("an identical repeat (a region re-listed by collect) is the same evidence and is kept")
     func identicalRepeat() throws {
         let entry = Self.cluster("c1", "flannel")
-        let folder = try EvidenceFolder(["clusters.json": #"[{"clusters":[\#(entry)]},{"clusters":[\#(entry)]}]"#])
+        let folder = try TemporaryFolder(evidence: [
+            "clusters.json": #"[{"clusters":[\#(entry)]},{"clusters":[\#(entry)]}]"#
+        ])
         defer { folder.remove() }
         let evidence = try folder.read()
         #expect(evidence.count == 1)
@@ -320,7 +306,7 @@ struct DuplicateClusterTests {
 
     @Test("a detail file is the detail layer, not a duplicate; a detail naming another cluster is an error")
     func details() throws {
-        let folder = try EvidenceFolder([
+        let folder = try TemporaryFolder(evidence: [
             "clusters.json": #"{"clusters":[\#(Self.cluster("c1", "flannel"))]}"#,
             "clusters/c1.json": #"{"cluster_id":"c1","name":"detail"}"#,
         ])

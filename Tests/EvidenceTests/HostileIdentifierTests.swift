@@ -1,6 +1,7 @@
 import Audit
 import Evidence
 import Foundation
+import TestSupport
 import Testing
 
 /// Identifiers from an API answer or a saved folder are checked where they are decoded, and `collect` never writes
@@ -8,13 +9,6 @@ import Testing
 @Suite("hostile identifiers and the collect folder")
 struct HostileIdentifierTests {
     static let hostileIds = ["../../../x", "a/b", "..", "c1\0", "c1\nFAKE ROW PASS", "c\u{1b}[2J", ""]
-
-    /// A fresh temporary root; every test checks the whole tree under it afterwards.
-    func root() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 
     /// Every path under `url`, relative, sorted (symbolic links are listed, not followed).
     func tree(_ url: URL) -> [String] {
@@ -79,8 +73,9 @@ struct HostileIdentifierTests {
 
     @Test("a saved folder whose clusters.json is {\"clusters\": null} stops the audit, naming the file")
     func nullClustersFolder() throws {
-        let directory = try root()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder(prefix: "ackguard-hostile")
+        defer { folder.remove() }
+        let directory = folder.url
         try #"{"clusters": null}"#.write(
             to: directory.appendingPathComponent("clusters.json"), atomically: true, encoding: .utf8)
         let error = #expect(throws: EvidenceFileError.self) {
@@ -116,8 +111,9 @@ struct HostileIdentifierTests {
         "collect refuses a hostile cluster id and writes nothing, inside or outside the folder",
         arguments: hostileIds)
     func writerRefusesHostileId(_ id: String) throws {
-        let base = try root()
-        defer { try? FileManager.default.removeItem(at: base) }
+        let folder = try TemporaryFolder(prefix: "ackguard-hostile")
+        defer { folder.remove() }
+        let base = folder.url
         let out = base.appendingPathComponent("a/b/out")
         let writer = SavedEvidenceWriter(directory: out.path)
         try writer.prepare()
@@ -131,8 +127,9 @@ struct HostileIdentifierTests {
 
     @Test("an add-on name or a Kubernetes file name that is not in the layout is refused")
     func writerRefusesHostileNames() throws {
-        let base = try root()
-        defer { try? FileManager.default.removeItem(at: base) }
+        let folder = try TemporaryFolder(prefix: "ackguard-hostile")
+        defer { folder.remove() }
+        let base = folder.url
         let writer = SavedEvidenceWriter(directory: base.appendingPathComponent("out").path)
         try writer.prepare()
         for name in ["../../../x", "..", "a/b"] {
@@ -148,8 +145,9 @@ struct HostileIdentifierTests {
 
     @Test("a symbolic link planted inside the folder is not followed for writing")
     func writerDoesNotFollowLinks() throws {
-        let base = try root()
-        defer { try? FileManager.default.removeItem(at: base) }
+        let folder = try TemporaryFolder(prefix: "ackguard-hostile")
+        defer { folder.remove() }
+        let base = folder.url
         let outside = base.appendingPathComponent("outside")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         let out = base.appendingPathComponent("out")
@@ -179,8 +177,9 @@ struct HostileIdentifierTests {
 
     @Test("a clusters.json that is a dangling link counts as existing: prepare refuses the folder")
     func prepareSeesLinks() throws {
-        let base = try root()
-        defer { try? FileManager.default.removeItem(at: base) }
+        let folder = try TemporaryFolder(prefix: "ackguard-hostile")
+        defer { folder.remove() }
+        let base = folder.url
         let out = base.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
@@ -190,8 +189,9 @@ struct HostileIdentifierTests {
 
     @Test("what collect writes reads back to the same documents; no temporary files are left")
     func roundTrip() throws {
-        let base = try root()
-        defer { try? FileManager.default.removeItem(at: base) }
+        let folder = try TemporaryFolder(prefix: "ackguard-hostile")
+        defer { folder.remove() }
+        let base = folder.url
         let out = base.appendingPathComponent("out")
         let writer = SavedEvidenceWriter(directory: out.path)
         try writer.prepare()

@@ -1,24 +1,16 @@
 import Audit
 import Evidence
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("reading saved evidence")
 struct SavedEvidenceTests {
-    func folder(_ files: [String: String]) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-saved-\(UUID().uuidString)")
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return root.path
-    }
-
     @Test("meta_data as a JSON string or as an object; detail merges over the listing")
     func metaDataAndMerge() throws {
-        let directory = try folder([
+        let folder = try TemporaryFolder(prefix: "ackguard-saved")
+        defer { folder.remove() }
+        try folder.write([
             "clusters.json": #"""
             {"clusters":[{"cluster_id":"c1","name":"one","region_id":"cn-hangzhou","state":"running",
               "meta_data":"{\"Addons\":[{\"name\":\"flannel\"}]}"},
@@ -27,7 +19,7 @@ struct SavedEvidenceTests {
             """#,
             "clusters/c2.json": #"{"cluster_id":"c2","state":"deleting","parameters":{"ALIYUN::AccountId":"42"}}"#,
         ])
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = folder.path
         let evidence = try SavedEvidenceReader(directory: directory).read()
         #expect(evidence.map(\.record.clusterId) == ["c1", "c2"])
         #expect(evidence[0].record.metaData?["Addons"]?[0]?["name"] == "flannel")
@@ -39,13 +31,15 @@ struct SavedEvidenceTests {
 
     @Test("Kubernetes Status files: 404 means not found, other codes mean unreadable")
     func statusFiles() throws {
-        let directory = try folder([
+        let folder = try TemporaryFolder(prefix: "ackguard-saved")
+        defer { folder.remove() }
+        try folder.write([
             "clusters.json": #"[{"cluster_id":"c1","region_id":"r"}]"#,
             "kubernetes/c1/eni-config.json": #"{"kind":"Status","code":404,"reason":"NotFound"}"#,
             "kubernetes/c1/pods.json": #"{"kind":"Status","code":403,"reason":"Forbidden","message":"no"}"#,
             "kubernetes/c1/nodes.yaml": "kind: NodeList\nitems:\n- kind: Node\n  metadata: {name: n1}\n",
         ])
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = folder.path
         let evidence = try SavedEvidenceReader(directory: directory).read()[0]
         guard case .notFound = evidence.eniConfig else {
             Issue.record("eni-config should be not found")
@@ -74,8 +68,10 @@ struct SavedEvidenceTests {
 
     @Test("a broken file names the file, line and column")
     func brokenFile() throws {
-        let directory = try folder(["clusters.json": "[\n{\"cluster_id\": \"c1\",}\n]"])
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = try TemporaryFolder(prefix: "ackguard-saved")
+        defer { folder.remove() }
+        try folder.write(["clusters.json": "[\n{\"cluster_id\": \"c1\",}\n]"])
+        let directory = folder.path
         #expect(
             throws: EvidenceFileError.syntax(
                 path: directory + "/clusters.json", line: 2, column: 21,

@@ -2,6 +2,7 @@ import Audit
 import Evidence
 import Foundation
 import InfrastructureAsCode
+import TestSupport
 import Testing
 
 /// A tiny seeded generator (SplitMix64), so a failing run can be replayed with `ACKGUARD_FUZZ_SEED`.
@@ -88,21 +89,6 @@ struct FuzzTests {
         return found.sorted { $0.0 < $1.0 }
     }
 
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-fuzz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    static func write(_ files: [(String, [UInt8])], to root: URL) throws {
-        for (relative, bytes) in files {
-            let url = root.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
-        }
-    }
-
     @Test("saved-evidence folders (JSON and YAML) from the corpus, mutated")
     func savedEvidence() throws {
         let corpus = Self.repository.appendingPathComponent("Tests/Corpus")
@@ -118,9 +104,9 @@ struct FuzzTests {
             let target = Int.random(in: 0..<files.count, using: &random)
             let mutation = Mutation.allCases.randomElement(using: &random)!
             files[target].1 = mutation.apply(files[target].1, &random)
-            let root = try Self.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: root) }
-            try Self.write(files, to: root)
+            let root = try TemporaryFolder(prefix: "ackguard-fuzz")
+            defer { root.remove() }
+            for (relative, bytes) in files { try root.write(relative, bytes: bytes) }
             let replay = "seed \(Self.seed) iteration \(iteration): \(mutation) of \(files[target].0)"
             let begun = ContinuousClock.now
             do {
@@ -151,13 +137,13 @@ struct FuzzTests {
             let mutation = Mutation.allCases.randomElement(using: &random)!
             bytes = mutation.apply(bytes, &random)
             if random.next() % 4 == 0 { bytes = Mutation.allCases.randomElement(using: &random)!.apply(bytes, &random) }
-            let root = try Self.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: root) }
+            let root = try TemporaryFolder(prefix: "ackguard-fuzz")
+            defer { root.remove() }
             let name = (relative as NSString).lastPathComponent
-            try Self.write([(name, bytes)], to: root)
+            let path = try root.write(name, bytes: bytes)
             let replay = "seed \(Self.seed) iteration \(iteration): \(mutation) of \(relative)"
             let begun = ContinuousClock.now
-            let result = IaCScanner.scan(paths: [root.appendingPathComponent(name).path])
+            let result = IaCScanner.scan(paths: [path])
             #expect(ContinuousClock.now - begun < Self.deadline, "no hang (\(replay))")
             for diagnostic in result.diagnostics {
                 #expect(diagnostic.line >= 0 && diagnostic.column >= 0, "\(replay)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import InfrastructureAsCode
@@ -6,7 +7,8 @@ import Testing
 /// Folder walking.
 @Suite struct DiscoveryTests {
     @Test func aSymbolicLinkToAParentFolderDoesNotLoop() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("infra/main.tf", ScannerBehaviourTests.passingCluster)
         try FileManager.default.createSymbolicLink(
             atPath: folder.path + "/infra/loop", withDestinationPath: folder.path)

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @testable import InfrastructureAsCode
@@ -16,7 +17,8 @@ import Testing
         "a module whose source is its own folder does not hide the folder: the Flannel cluster still FAILs",
         arguments: ["./", ".", "../infra", "./../infra/", "./sub/.."])
     func selfSource(_ source: String) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("infra/main.tf", Self.flannel + "module \"again\" {\n  source = \"\(source)\"\n}\n")
         let result = IaCScanner.scan(paths: [folder.path + "/infra"])
         #expect(result.findings.map(\.clusterId) == ["alicloud_cs_managed_kubernetes.f"])
@@ -27,7 +29,8 @@ import Testing
 
     @Test("a child calling its parent (../), A → B → A, and a cycle through a symbolic link are reported once")
     func cycles() throws {
-        let parent = try TemporaryFolder()
+        let parent = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { parent.remove() }
         try parent.write("infra/main.tf", Self.flannel + "module \"child\" {\n  source = \"./child\"\n}\n")
         try parent.write(
             "infra/child/main.tf",
@@ -38,7 +41,9 @@ import Testing
         let cycle = try #require(upResult.notices.first { $0.contains("module cycle") })
         #expect(cycle.contains(" → "))
 
-        let pair = try TemporaryFolder()
+        let pair = try TemporaryFolder(prefix: "ackguard-iac")
+
+        defer { pair.remove() }
         try pair.write("a/main.tf", Self.flannel + "module \"b\" {\n  source = \"../b\"\n}\n")
         try pair.write("b/main.tf", ScannerBehaviourTests.passingCluster + "module \"a\" {\n  source = \"../a\"\n}\n")
         let pairResult = IaCScanner.scan(paths: [pair.path])
@@ -46,7 +51,9 @@ import Testing
         #expect(pairResult.findings.contains { $0.status == .fail && $0.reason == .pluginFlannel })
         #expect(pairResult.notices.contains { $0.contains("module cycle") })
 
-        let linked = try TemporaryFolder()
+        let linked = try TemporaryFolder(prefix: "ackguard-iac")
+
+        defer { linked.remove() }
         try linked.write("infra/main.tf", Self.flannel + "module \"loop\" {\n  source = \"./link\"\n}\n")
         try FileManager.default.createSymbolicLink(
             atPath: linked.path + "/infra/link", withDestinationPath: linked.path + "/infra")
@@ -63,7 +70,8 @@ import Testing
         text +=
             "resource \"alicloud_cs_managed_kubernetes\" \"big\" {\n  name = local.l40\n  addons {\n"
             + "    name = \"terway-eniip\"\n    config = jsonencode({ NetworkPolicy = local.l40 })\n  }\n}\n"
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("main.tf", text + Self.flannel)
         let started = ContinuousClock.now
         let result = IaCScanner.scan(paths: [folder.path])
@@ -88,7 +96,8 @@ import Testing
         lists +=
             "resource \"alicloud_cs_managed_kubernetes\" \"x\" {\n  addons {\n    name = \"terway-eniip\"\n"
             + "    config = jsonencode({ NetworkPolicy = length(local.many) > 0 ? local.wide : \"true\" })\n  }\n}\n"
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("main.tf", lists + Self.flannel)
         let started = ContinuousClock.now
         let result = IaCScanner.scan(paths: [folder.path])
@@ -114,7 +123,8 @@ import Testing
 
     @Test("parse limits: HCL tokens and strings, ROS YAML alias bombs, plan JSON depth; each names file:line:column")
     func parseLimits() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("tf/main.tf", "locals {\n  s = \"" + String(repeating: "x", count: 64) + "\"\n}\n")
         try folder.write(
             "plan.json",
@@ -138,7 +148,8 @@ import Testing
 
     @Test("a FIFO, a dangling link or a link to a device named .tf is a diagnostic, never a hang")
     func nonRegularFiles() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("ok/main.tf", Self.flannel)
         #expect(mkfifo(folder.path + "/ok/fifo.tf", 0o644) == 0)
         try FileManager.default.createSymbolicLink(

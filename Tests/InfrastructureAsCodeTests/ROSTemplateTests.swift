@@ -1,4 +1,5 @@
 import Audit
+import TestSupport
 import Testing
 
 @testable import InfrastructureAsCode
@@ -56,7 +57,8 @@ import Testing
     }
 
     @Test func rosFixesAreWrittenInROS() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write(
             "stack.yml",
             """

@@ -1,4 +1,5 @@
 import Audit
+import TestSupport
 import Testing
 
 @testable import InfrastructureAsCode
@@ -63,7 +64,8 @@ import Testing
     @Test(arguments: cases.map(\.name))
     func mustFail(name: String) throws {
         let testCase = try #require(Self.cases.first { $0.name == name })
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write(testCase.file, testCase.text)
         let result = IaCScanner.scan(paths: [folder.path])
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")

@@ -1,4 +1,5 @@
 import Audit
+import TestSupport
 import Testing
 
 @testable import InfrastructureAsCode
@@ -12,7 +13,8 @@ import Testing
         + "    config = jsonencode({ NetworkPolicy = \"true\" })\n  }\n}\n"
 
     @Test func aBrokenPlanIsReportedWithItsPositionAndTheRestIsStillChecked() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write(
             "plan.json", "{\n  \"format_version\": \"1.2\",\n  \"resource_changes\": [\n    {\"address\": }\n  ]\n}\n")
         try folder.write("infra/main.tf", Self.flannelCluster)
@@ -31,7 +33,8 @@ import Testing
     }
 
     @Test func aBrokenTemplateIsReportedWithItsPosition() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write(
             "stack.yaml", "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  K8s:\n    Type: [unclosed\n")
         let result = IaCScanner.scan(paths: [folder.path])
@@ -66,7 +69,8 @@ import Testing
     @Test(arguments: syntaxErrors.indices)
     func syntaxErrorsHaveExactPositions(index: Int) throws {
         let error = Self.syntaxErrors[index]
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("bad.tf", error.text)
         try folder.write("other/ok.tf", Self.passingCluster)
         let result = IaCScanner.scan(paths: [folder.path])
@@ -81,7 +85,8 @@ import Testing
     }
 
     @Test func theOtherFilesOfABrokenFolderAreStillEvaluated() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("variables.tf", "variable \"p\" {\n  default = \"true\"\n")
         try folder.write(
             "main.tf",
@@ -96,7 +101,8 @@ import Testing
     }
 
     @Test func pathsThatHoldNothingToScan() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("package.json", "{\"name\": \"web\"}")
         try folder.write("deploy.yaml", "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Secret\n")
         try folder.write("notes.txt", "hello")
@@ -125,7 +131,8 @@ import Testing
     }
 
     @Test func hiddenFoldersAndTerraformCachesAreSkipped() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("main.tf", Self.passingCluster)
         try folder.write(".terraform/modules/old/main.tf", Self.flannelCluster)
         try folder.write(".git/x/main.tf", Self.flannelCluster)
@@ -136,8 +143,9 @@ import Testing
 
     @Test func exitCodesFollowRuleMD() throws {
         func exitCode(_ files: [String: String]) throws -> Int32 {
-            let folder = try TemporaryFolder()
-            for (name, text) in files { try folder.write(name, text) }
+            let folder = try TemporaryFolder(prefix: "ackguard-iac")
+            defer { folder.remove() }
+            try folder.write(files)
             return IaCScanner.scan(paths: [folder.path]).exitCode
         }
         let unknown = "resource \"alicloud_cs_managed_kubernetes\" \"u\" {\n  name = \"u\"\n}\n"
@@ -162,7 +170,8 @@ import Testing
             text += "a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
         }
         text += "Resources: {}\n"
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("bomb.yaml", text)
         let result = IaCScanner.scan(paths: [folder.path])
         #expect(result.diagnostics.count == 1)

@@ -1,4 +1,5 @@
 import Audit
+import TestSupport
 import Testing
 
 @testable import InfrastructureAsCode
@@ -275,7 +276,8 @@ import Testing
     }
 
     @Test func filesProviderAliasesAndModuleProviders() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("terway.json", #"{"NetworkPolicy": "true"}"#)
         try folder.write(
             "main.tf",
@@ -343,7 +345,8 @@ import Testing
             "alicloud_cs_managed_kubernetes.b", .fail, .addonPolicyDisabled, "terraform/variables/main.tf", 13, 5
         )
         .check(in: result)
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write("variables.tf", "variable \"policy\" {\n  default = \"true\"\n}\n")
         try folder.write(
             "a.tf",

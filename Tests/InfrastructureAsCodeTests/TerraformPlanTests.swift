@@ -1,4 +1,5 @@
 import Audit
+import TestSupport
 import Testing
 
 @testable import InfrastructureAsCode
@@ -58,7 +59,8 @@ import Testing
     }
 
     @Test func stateOutputAndPlannedValuesWithoutChanges() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-iac")
+        defer { folder.remove() }
         try folder.write(
             "state.json",
             """

@@ -1,6 +1,7 @@
 import ACKEmulator
 import Foundation
 import KubernetesAPI
+import TestSupport
 import Testing
 
 @Suite("Kubeconfig parsing and resolution")
@@ -45,7 +46,8 @@ struct KubeconfigTests {
 
     @Test("file paths are relative to the kubeconfig's folder")
     func relativePaths() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-k8s-tests")
+        defer { folder.remove() }
         let authority = try EmulatorCertificateAuthority()
         let issued = try authority.issueClientCertificate(
             clusterId: "c1", userName: "bob", notValidBefore: Date(), notValidAfter: Date().addingTimeInterval(600))
@@ -85,7 +87,8 @@ struct KubeconfigTests {
 
     @Test("a missing referenced file names the user, the field and the path")
     func missingReferencedFile() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-k8s-tests")
+        defer { folder.remove() }
         let path = try folder.write(
             "kubeconfig",
             """
@@ -269,7 +272,8 @@ struct KubeconfigTests {
 
     @Test("load names the file that cannot be read")
     func unreadable() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-k8s-tests")
+        defer { folder.remove() }
         let path = folder.path("absent")
         #expect(throws: KubeconfigError.unreadableFile(path: path, reason: "no such file")) {
             try Kubeconfig.load(path: path)

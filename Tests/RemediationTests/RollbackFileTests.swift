@@ -1,15 +1,11 @@
 import Audit
 import Foundation
 import Remediation
+import TestSupport
 import Testing
 
 @Suite("rollback files: private, atomic, checked on load")
 struct RollbackFileTests {
-    func temporaryDirectory() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent(
-            "ackguard-rollback-\(UUID().uuidString)", isDirectory: true)
-    }
-
     static let c1 = "c" + String(repeating: "1", count: 32)
     static let c2 = "c" + String(repeating: "2", count: 32)
 
@@ -27,9 +23,9 @@ struct RollbackFileTests {
 
     @Test("the journal creates a 0700 folder and a 0600 file, and updates it in place")
     func journalWritesPrivateFiles() async throws {
-        let base = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: base) }
-        let directory = base.appendingPathComponent("state/ackguard/rollback", isDirectory: true)
+        let base = try TemporaryFolder(prefix: "ackguard-rollback")
+        defer { base.remove() }
+        let directory = base.url.appendingPathComponent("state/ackguard/rollback", isDirectory: true)
         let journal = RollbackJournal(
             directory: directory, stem: "ackguard-fix-20250101T000000Z", toolVersion: "test",
             createdAt: "2025-01-01T00:00:00Z", source: "http://127.0.0.1:1")
@@ -62,8 +58,9 @@ struct RollbackFileTests {
 
     @Test("two runs in the same second get two files; an existing file is never overwritten")
     func distinctFiles() async throws {
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = try TemporaryFolder(prefix: "ackguard-rollback")
+        defer { base.remove() }
+        let directory = base.url.appendingPathComponent("rollback", isDirectory: true)
         var paths: [String] = []
         for id in [Self.c1, Self.c2] {
             let journal = RollbackJournal(
@@ -78,11 +75,9 @@ struct RollbackFileTests {
 
     @Test("a folder that cannot be created fails before anything is written")
     func unwritableFolder() async throws {
-        let base = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: base) }
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        let blocker = base.appendingPathComponent("file")
-        try Data("x".utf8).write(to: blocker)
+        let base = try TemporaryFolder(prefix: "ackguard-rollback")
+        defer { base.remove() }
+        let blocker = URL(fileURLWithPath: try base.write("file", "x"))
         let journal = RollbackJournal(
             directory: blocker.appendingPathComponent("rollback"), stem: "x", toolVersion: "t", createdAt: "t",
             source: "s")
@@ -94,9 +89,9 @@ struct RollbackFileTests {
 
     @Test("load names the file and the problem")
     func loadErrors() throws {
-        let directory = temporaryDirectory()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder(prefix: "ackguard-rollback")
+        defer { folder.remove() }
+        let directory = folder.url
         let missing = directory.appendingPathComponent("missing.json")
         #expect {
             try RollbackFile.load(from: missing)

@@ -2,6 +2,7 @@ import ACKEmulator
 import Audit
 import Foundation
 import Remediation
+import TestSupport
 import Testing
 
 /// Issue 14 item 1: a rollback file may only restore what ackguard itself changed on that cluster, as it still is.
@@ -114,8 +115,9 @@ struct RollbackProofTests {
 
     @Test("a file whose values do not have ackguard's shapes is refused on load, naming the field")
     func shapesAreChecked() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-proof-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: base) }
+        let folder = try TemporaryFolder(prefix: "ackguard-proof")
+        defer { folder.remove() }
+        let base = folder.url
         let id = "c" + String(repeating: "a", count: 32)
         func file(_ edit: (inout RollbackEntry) -> Void) -> RollbackFile {
             var entry = RollbackEntry(

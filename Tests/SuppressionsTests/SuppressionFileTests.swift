@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Suppressions
+import TestSupport
 import Testing
 
 @Suite struct SuppressionFileTests {
@@ -167,14 +168,11 @@ import Testing
 
     @Test("load reads a file, and names it when it cannot")
     func load() throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ackguard-suppressions-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("suppressions.yaml").path
-        try Data(Self.sample.utf8).write(to: URL(fileURLWithPath: path))
+        let folder = try TemporaryFolder(prefix: "ackguard-suppressions")
+        defer { folder.remove() }
+        let path = try folder.write("suppressions.yaml", Self.sample)
         #expect(try SuppressionFile.load(path: path).entries.count == 4)
-        let missing = directory.appendingPathComponent("missing.yaml").path
+        let missing = folder.path("missing.yaml")
         #expect {
             try SuppressionFile.load(path: missing)
         } throws: { error in
