@@ -4,7 +4,6 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
 import TestSupport
 import Testing
@@ -204,28 +203,8 @@ func withFakeServer<T: Sendable>(
             status: answer.status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: answer.body)))
     }
-    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    var logger = Logger(label: "fake-credential-server")
-    // Cancelling the server at the end of a test logs "Already closed" at error level.
-    logger.logLevel = .critical
-    let app = Application(
-        responder: responder,
-        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
-            portContinuation.finish()
-        },
-        logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-        defer { group.cancelAll() }
-        var port = 0
-        for await value in ports {
-            port = value
-            break
-        }
-        try #require(port > 0)
-        return try await body(URL(string: "http://127.0.0.1:\(port)")!, log)
+    return try await withLoopbackServer(responder, label: "fake-credential-server") { url in
+        try await body(url, log)
     }
 }
 

@@ -1,7 +1,6 @@
 import AlibabaCloudSigning
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
 import Synchronization
 
@@ -73,28 +72,8 @@ final class FakeCSServer: Sendable {
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
             router.on("/**", method: method, use: respond)
         }
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "fake-cs")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0, let url = URL(string: "http://127.0.0.1:\(port)")
-            else { throw FakeServerError.noPort }
-            return try await body(url)
-        }
+        return try await withLoopbackServer(router.buildResponder(), label: "fake-cs", body)
     }
-
-    enum FakeServerError: Error { case noPort }
 
     private func respond(_ request: Request) async throws -> Response {
         var request = request
