@@ -16,32 +16,31 @@ struct SavedEvidenceTests {
         let fleet = FleetGenerator.generate(.demo)
         let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
         defer { folder.remove() }
-        let directory = folder.url
-        try FleetExporter.write(fleet, to: directory)
-        let listing = try read(directory.appendingPathComponent("clusters.json"))
+        try FleetExporter.write(fleet, to: folder.url)
+        let listing = try read(folder.url("clusters.json"))
         #expect(listing["clusters"]?.arrayValue?.count == 24)
         #expect(listing["page_info"]?["total_count"] == 24)
         let flannel = try #require(fleet.first(.flannel))
-        let detail = try read(directory.appendingPathComponent("clusters/\(flannel.id).json"))
+        let detail = try read(folder.url("clusters/\(flannel.id).json"))
         #expect(detail["parameters"]?["Network"] == "Flannel")
         #expect(detail["master_url"]?.stringValue?.contains("/clusters/\(flannel.id)") == true)
         let configMapTrue = try #require(fleet.first(.configMapTrue))
-        let addon = try read(directory.appendingPathComponent("addons/\(configMapTrue.id)/terway-eniip.json"))
+        let addon = try read(folder.url("addons/\(configMapTrue.id)/terway-eniip.json"))
         #expect(addon["name"] == "terway-eniip")
-        let eniConfig = try read(directory.appendingPathComponent("kubernetes/\(configMapTrue.id)/eni-config.json"))
+        let eniConfig = try read(folder.url("kubernetes/\(configMapTrue.id)/eni-config.json"))
         #expect(eniConfig["data"]?["disable_network_policy"] == "true")
-        let nodes = try read(directory.appendingPathComponent("kubernetes/\(configMapTrue.id)/nodes.json"))
+        let nodes = try read(folder.url("kubernetes/\(configMapTrue.id)/nodes.json"))
         #expect(nodes["kind"] == "List")
         #expect(nodes["items"]?.arrayValue?.isEmpty == false)
         let missing = try #require(fleet.first(.configMapMissing))
-        let status = try read(directory.appendingPathComponent("kubernetes/\(missing.id)/eni-config.json"))
+        let status = try read(folder.url("kubernetes/\(missing.id)/eni-config.json"))
         #expect(status["kind"] == "Status")
         #expect(status["code"] == 404)
         for situation in [FleetSituation.addonPolicyTrueUnverified, .deleted] {
             let cluster = try #require(fleet.first(situation))
             #expect(
                 !FileManager.default.fileExists(
-                    atPath: directory.appendingPathComponent("kubernetes/\(cluster.id)").path))
+                    atPath: folder.url("kubernetes/\(cluster.id)").path))
         }
     }
 
@@ -70,9 +69,8 @@ struct SavedEvidenceTests {
         let fleet = FleetGenerator.generate(FleetSpecification(clusterCount: 30, seed: 3))
         let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
         defer { folder.remove() }
-        let directory = folder.url
-        try FleetExporter.write(fleet, to: directory)
-        let loaded = try SavedEvidenceLoader.load(from: directory)
+        try FleetExporter.write(fleet, to: folder.url)
+        let loaded = try SavedEvidenceLoader.load(from: folder.url)
         #expect(loaded.clusters.map(\.id) == fleet.clusters.map(\.id))
         #expect(Set(loaded.regions) == Set(fleet.regions))
         for (original, copy) in zip(fleet.clusters, loaded.clusters) {
@@ -108,7 +106,6 @@ struct SavedEvidenceTests {
     func yamlAndMissingFiles() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
         defer { folder.remove() }
-        let directory = folder.url
         try folder.write(
             "clusters.yaml",
             """
@@ -151,7 +148,7 @@ struct SavedEvidenceTests {
         try folder.write(
             "addons/c1/terway-eniip.json",
             #"{"name":"terway-eniip","version":"v1.9.6","state":"active","config":"{\"NetworkPolicy\":\"false\"}"}"#)
-        let fleet = try SavedEvidenceLoader.load(from: directory)
+        let fleet = try SavedEvidenceLoader.load(from: folder.url)
         let cluster = try #require(fleet.cluster(id: "c1"))
         #expect(cluster.detail["size"] == 3)
         #expect(cluster.detail["deletion_protection"] == false)
@@ -169,7 +166,6 @@ struct SavedEvidenceTests {
     func pagesAndStatuses() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
         defer { folder.remove() }
-        let directory = folder.url
         try folder.write(
             "clusters.json",
             """
@@ -188,7 +184,7 @@ struct SavedEvidenceTests {
         try folder.write(
             "kubernetes/c2/pods.json",
             #"{"apiVersion":"v1","kind":"Status","status":"Failure","reason":"Forbidden","code":403}"#)
-        let fleet = try SavedEvidenceLoader.load(from: directory)
+        let fleet = try SavedEvidenceLoader.load(from: folder.url)
         #expect(fleet.clusters.map(\.id) == ["c1", "c2"])
         #expect(fleet.regions == ["cn-beijing", "cn-shanghai"])
         let second = try #require(fleet.cluster(id: "c2"))
@@ -203,10 +199,9 @@ struct SavedEvidenceTests {
     func parseError() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
         defer { folder.remove() }
-        let directory = folder.url
         try folder.write("clusters.json", #"{"clusters": [ {"cluster_id": "c1",, } ]}"#)
         do {
-            _ = try SavedEvidenceLoader.load(from: directory)
+            _ = try SavedEvidenceLoader.load(from: folder.url)
             Issue.record("loading a broken listing succeeded")
         } catch let error as SavedEvidenceError {
             guard case .unparsable(let path, _) = error else {
@@ -229,8 +224,7 @@ struct SavedEvidenceTests {
         let fleet = FleetGenerator.generate(.demo)
         let folder = try TemporaryFolder(prefix: "ackguard-emulator-tests")
         defer { folder.remove() }
-        let directory = folder.url
-        try FleetExporter.write(fleet, to: directory)
+        try FleetExporter.write(fleet, to: folder.url)
         func snapshot(_ source: EmulatorConfiguration.FleetSource) async throws -> [JSONValue] {
             var configuration = EmulatorConfiguration.demo()
             configuration.fleet = source
@@ -251,7 +245,7 @@ struct SavedEvidenceTests {
             }
         }
         let live = try await snapshot(.fleet(fleet))
-        let served = try await snapshot(.savedEvidence(directory))
+        let served = try await snapshot(.savedEvidence(folder.url))
         #expect(live.count == 24 * 3)
         #expect(served == live)
     }

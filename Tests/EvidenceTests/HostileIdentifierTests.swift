@@ -113,8 +113,7 @@ struct HostileIdentifierTests {
     func writerRefusesHostileId(_ id: String) throws {
         let folder = try TemporaryFolder(prefix: "ackguard-hostile")
         defer { folder.remove() }
-        let base = folder.url
-        let out = base.appendingPathComponent("a/b/out")
+        let out = folder.url("a/b/out")
         let writer = SavedEvidenceWriter(directory: out.path)
         try writer.prepare()
         var documents = ClusterDocuments(
@@ -122,15 +121,14 @@ struct HostileIdentifierTests {
             addons: ["terway-eniip": ["name": "terway-eniip"]])
         documents.kubernetes = ["eni-config": ["kind": "ConfigMap"], "nodes": ["kind": "NodeList", "items": []]]
         #expect(throws: EvidenceFileError.self) { try writer.write(documents) }
-        #expect(tree(base) == ["a", "a/b", "a/b/out"])
+        #expect(tree(folder.url) == ["a", "a/b", "a/b/out"])
     }
 
     @Test("an add-on name or a Kubernetes file name that is not in the layout is refused")
     func writerRefusesHostileNames() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-hostile")
         defer { folder.remove() }
-        let base = folder.url
-        let writer = SavedEvidenceWriter(directory: base.appendingPathComponent("out").path)
+        let writer = SavedEvidenceWriter(directory: folder.url("out").path)
         try writer.prepare()
         for name in ["../../../x", "..", "a/b"] {
             #expect(throws: EvidenceFileError.self) {
@@ -140,17 +138,16 @@ struct HostileIdentifierTests {
                 try writer.write(ClusterDocuments(clusterId: "c1", kubernetes: [name: ["kind": "List"]]))
             }
         }
-        #expect(tree(base) == ["out"])
+        #expect(tree(folder.url) == ["out"])
     }
 
     @Test("a symbolic link planted inside the folder is not followed for writing")
     func writerDoesNotFollowLinks() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-hostile")
         defer { folder.remove() }
-        let base = folder.url
-        let outside = base.appendingPathComponent("outside")
+        let outside = folder.url("outside")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
-        let out = base.appendingPathComponent("out")
+        let out = folder.url("out")
         let writer = SavedEvidenceWriter(directory: out.path)
         try writer.prepare()
         // A folder of the layout that is a link to somewhere else: refused.
@@ -179,11 +176,10 @@ struct HostileIdentifierTests {
     func prepareSeesLinks() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-hostile")
         defer { folder.remove() }
-        let base = folder.url
-        let out = base.appendingPathComponent("out")
+        let out = folder.url("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
-            at: out.appendingPathComponent("clusters.json"), withDestinationURL: base.appendingPathComponent("gone"))
+            at: out.appendingPathComponent("clusters.json"), withDestinationURL: folder.url("gone"))
         #expect(throws: EvidenceFileError.self) { try SavedEvidenceWriter(directory: out.path).prepare() }
     }
 
@@ -191,8 +187,7 @@ struct HostileIdentifierTests {
     func roundTrip() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-hostile")
         defer { folder.remove() }
-        let base = folder.url
-        let out = base.appendingPathComponent("out")
+        let out = folder.url("out")
         let writer = SavedEvidenceWriter(directory: out.path)
         try writer.prepare()
         let page = listing(["c7d136a92851f5caa4e6c653528c8abdd"])

@@ -25,7 +25,7 @@ struct RollbackFileTests {
     func journalWritesPrivateFiles() async throws {
         let base = try TemporaryFolder(prefix: "ackguard-rollback")
         defer { base.remove() }
-        let directory = base.url.appendingPathComponent("state/ackguard/rollback", isDirectory: true)
+        let directory = base.url("state/ackguard/rollback")
         let journal = RollbackJournal(
             directory: directory, stem: "ackguard-fix-20250101T000000Z", toolVersion: "test",
             createdAt: "2025-01-01T00:00:00Z", source: "http://127.0.0.1:1")
@@ -60,7 +60,7 @@ struct RollbackFileTests {
     func distinctFiles() async throws {
         let base = try TemporaryFolder(prefix: "ackguard-rollback")
         defer { base.remove() }
-        let directory = base.url.appendingPathComponent("rollback", isDirectory: true)
+        let directory = base.url("rollback")
         var paths: [String] = []
         for id in [Self.c1, Self.c2] {
             let journal = RollbackJournal(
@@ -91,15 +91,14 @@ struct RollbackFileTests {
     func loadErrors() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-rollback")
         defer { folder.remove() }
-        let directory = folder.url
-        let missing = directory.appendingPathComponent("missing.json")
+        let missing = folder.url("missing.json")
         #expect {
             try RollbackFile.load(from: missing)
         } throws: { error in
             guard case RemediationError.rollbackFileUnreadable(let path, _) = error else { return false }
             return path == missing.path
         }
-        let wrongKind = directory.appendingPathComponent("report.json")
+        let wrongKind = folder.url("report.json")
         let report =
             #"{"schemaVersion":1,"kind":"ackguard-fix","toolVersion":"x","createdAt":"t","updatedAt":"t","#
             + #""source":"s","clusters":[]}"#
@@ -109,7 +108,7 @@ struct RollbackFileTests {
         } throws: { error in
             "\(error)".contains("kind is \"ackguard-fix\"")
         }
-        let broken = directory.appendingPathComponent("broken.json")
+        let broken = folder.url("broken.json")
         try Data(#"{"schemaVersion":2,"kind":"ackguard-rollback"}"#.utf8).write(to: broken)
         #expect {
             try RollbackFile.load(from: broken)
