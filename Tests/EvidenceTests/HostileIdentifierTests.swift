@@ -145,8 +145,7 @@ struct HostileIdentifierTests {
     func writerDoesNotFollowLinks() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-hostile")
         defer { folder.remove() }
-        let outside = folder.url("outside")
-        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        let outside = URL(fileURLWithPath: try folder.makeFolder("outside"))
         let out = folder.url("out")
         let writer = SavedEvidenceWriter(directory: out.path)
         try writer.prepare()
@@ -176,8 +175,7 @@ struct HostileIdentifierTests {
     func prepareSeesLinks() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-hostile")
         defer { folder.remove() }
-        let out = folder.url("out")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let out = URL(fileURLWithPath: try folder.makeFolder("out"))
         try FileManager.default.createSymbolicLink(
             at: out.appendingPathComponent("clusters.json"), withDestinationURL: folder.url("gone"))
         #expect(throws: EvidenceFileError.self) { try SavedEvidenceWriter(directory: out.path).prepare() }
