@@ -140,6 +140,13 @@ public struct HistoryStore: Sendable {
         let code = errno
         var link = stat()
         if lstat(path, &link) == 0 {
+            guard link.st_mode & S_IFMT == S_IFLNK else {
+                // Not a link: the file appeared between the two calls (another process creating the same history).
+                guard link.st_mode & S_IFMT == S_IFREG else {
+                    throw .cannotOpen(path: path, reason: "not a regular file (\(Self.kind(link.st_mode)))")
+                }
+                return
+            }
             throw .cannotOpen(
                 path: path, reason: "a symbolic link that leads nowhere (\(String(cString: strerror(code))))")
         }
