@@ -1,16 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("ackguard audit --from: options, output and errors")
 struct AuditCommandTests {
     static let example = CommandRunner.repositoryRoot.appendingPathComponent("Examples/saved-fleet").path
     static let corpus = CommandRunner.repositoryRoot.appendingPathComponent("Tests/Corpus").path
-
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 
     @Test("the example fleet: table with a summary line, exit 1 for its FAILs")
     func exampleTable() throws {
@@ -40,7 +35,7 @@ struct AuditCommandTests {
 
     @Test("--output writes the report to a file and nothing to stdout")
     func outputFile() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("report.json").path
         let result = try CommandRunner.run(["audit", "--from", Self.example, "--format", "json", "--output", path])

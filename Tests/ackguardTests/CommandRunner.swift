@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `ackguard` binary, as a user would, and captures what it prints.
 struct CommandResult {
@@ -35,8 +36,9 @@ enum CommandRunner {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
         // Hermetic: history and rollback files go to a folder of this run, unless the test says otherwise.
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-home-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: home) }
+        let run = try TemporaryFolder(prefix: "ackguard-run")
+        defer { run.remove() }
+        let home = run.url("home")
         env["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
         env["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
         env["HOME"] = home.path
@@ -49,12 +51,8 @@ enum CommandRunner {
         }
         process.environment = env
         // Files, not pipes: a large report cannot block the child, and no reader thread is needed.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "ackguard-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outURL = directory.appendingPathComponent("stdout")
-        let errURL = directory.appendingPathComponent("stderr")
+        let outURL = run.url("stdout")
+        let errURL = run.url("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL)

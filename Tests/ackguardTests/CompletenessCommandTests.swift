@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 /// Never silently incomplete or wrong, as a user (or CI) sees it: what the exit code and stderr say when the
@@ -7,12 +8,6 @@ import Testing
 /// pages differently, or the credentials live under `$HOME`.
 @Suite("the CLI is never silently incomplete")
 struct CompletenessCommandTests {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     func findings(_ json: String) throws -> [JSONValue] {
         try JSONValue.parse(json)["findings"]?.arrayValue ?? []
     }
@@ -36,7 +31,7 @@ struct CompletenessCommandTests {
         for command in ["audit", "collect"] {
             var arguments = [command, "--endpoint", "http://127.0.0.1:9", "--no-history", "-q"]
             if command == "collect" {
-                let out = try temporaryDirectory()
+                let out = try TemporaryFolder(prefix: "ackguard-cli").url
                 defer { try? FileManager.default.removeItem(at: out) }
                 arguments = [
                     command, "--out", out.appendingPathComponent("evidence").path, "--endpoint",
@@ -83,7 +78,7 @@ struct CompletenessCommandTests {
     func homeFromEnvironment() throws {
         let emulator = try EmulatorProcess()
         defer { emulator.stop() }
-        let home = try temporaryDirectory()
+        let home = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: home) }
         let noKeys = [
             "HOME": home.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "",
@@ -131,7 +126,7 @@ struct CompletenessCommandTests {
 
     @Test("$HOME is where fix keeps its rollback files when XDG_STATE_HOME is unset")
     func rollbackUnderHome() throws {
-        let home = try temporaryDirectory()
+        let home = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: home) }
         let result = try CommandRunner.run(
             ["fix", "--demo", "--apply", "--yes", "-q"], environment: ["HOME": home.path, "XDG_STATE_HOME": ""])
@@ -143,7 +138,7 @@ struct CompletenessCommandTests {
 
     @Test("a test run never probes the ECS metadata service: the chain says it was not contacted")
     func metadataProbeGuard() throws {
-        let home = try temporaryDirectory()
+        let home = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: home) }
         let result = try CommandRunner.run(
             ["audit", "--endpoint", "http://127.0.0.1:9", "--no-history"],
@@ -157,7 +152,7 @@ struct CompletenessCommandTests {
 
     @Test("audit --history that can never hold a database is refused before any API call, creating nothing")
     func unusableHistory() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         for path in ["/dev/null", directory.path, directory.appendingPathComponent("missing/history.sqlite").path] {
             let result = try CommandRunner.run(["audit", "--endpoint", "http://127.0.0.1:9", "--history", path])

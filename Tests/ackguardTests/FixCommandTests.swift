@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("ackguard fix through the CLI")
@@ -17,9 +18,9 @@ struct FixCommandTests {
 
     @Test("--apply --yes fixes the fixable demo clusters, writes a 0600 rollback file, and exits 1 (Flannel remains)")
     func apply() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "ackguard-fix-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder(prefix: "ackguard-fix")
+        defer { folder.remove() }
+        let directory = folder.url("rollback")
         let result = try CommandRunner.run([
             "fix", "--demo", "--apply", "--yes", "-q", "--rollback-dir", directory.path, "--format", "json",
         ])

@@ -1,15 +1,12 @@
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 /// `fix --apply` exit codes over what remains (issue 15 item 9), `fix --rollback` refusing a tampered file and
 /// `history` on paths that are not databases (issue 14 items 1 and 9), through the binary.
 @Suite("fix exit codes, rollback refusals and history paths through the CLI")
 struct FixExitAndRollbackCommandTests {
-    static func temporaryFolder() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-cli-\(UUID().uuidString)")
-    }
-
     /// The demo fleet's rule-1 findings: cluster id → reason.
     static func demoReasons() throws -> [String: String] {
         let audit = try CommandRunner.run(["audit", "--demo", "--format", "json", "-q", "--no-history"])
@@ -29,7 +26,7 @@ struct FixExitAndRollbackCommandTests {
         let flannel = try #require(reasons.first { $0.value == "plugin-flannel" }?.key)
         let fixable = try #require(reasons.filter { $0.value == "configmap-policy-disabled" }.keys.sorted().first)
         let unknown = try #require(reasons.filter { $0.value == "configmap-missing" }.keys.sorted().first)
-        let folder = Self.temporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: folder) }
         func apply(_ ids: [String]) throws -> (CommandResult, JSONValue?) {
             let result = try CommandRunner.run(
@@ -56,7 +53,7 @@ struct FixExitAndRollbackCommandTests {
     func tamperedRollbackFile() throws {
         let emulator = try EmulatorProcess()
         defer { emulator.stop() }
-        let folder = Self.temporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: folder) }
         let live = ["--endpoint", emulator.endpoint, "-q"]
         func run(_ arguments: [String]) throws -> CommandResult {
@@ -112,7 +109,7 @@ struct FixExitAndRollbackCommandTests {
         #expect(
             ["-journal", "-wal", "-shm"].filter { FileManager.default.fileExists(atPath: "/dev/null" + $0) }
                 == existing)
-        let missing = Self.temporaryFolder().appendingPathComponent("no/history.sqlite").path
+        let missing = try TemporaryFolder(prefix: "ackguard-cli").url.appendingPathComponent("no/history.sqlite").path
         let noFolder = try CommandRunner.run(command + ["--history", missing])
         #expect(noFolder.exitCode == 2)
         #expect(noFolder.stderr.contains("does not exist"))
@@ -120,7 +117,7 @@ struct FixExitAndRollbackCommandTests {
 
     @Test("history lists a database in a read-only folder and leaves nothing next to it")
     func historyReadOnly() throws {
-        let folder = Self.temporaryFolder()
+        let folder = try TemporaryFolder(prefix: "ackguard-cli").url
         defer {
             chmod(folder.path, 0o755)
             try? FileManager.default.removeItem(at: folder)

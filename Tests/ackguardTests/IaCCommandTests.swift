@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("ackguard iac through the CLI")
@@ -7,15 +8,9 @@ struct IaCCommandTests {
     static let fixtures = CommandRunner.repositoryRoot.appendingPathComponent(
         "Tests/InfrastructureAsCodeTests/Fixtures")
 
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-iac-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test("the rivals' mistakes fail: Flannel, and Terway with NetworkPolicy \"false\"; locations are file:line:column")
     func rivalsMistakes() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
         resource "alicloud_cs_managed_kubernetes" "flannel" {
@@ -54,7 +49,7 @@ struct IaCCommandTests {
 
     @Test("a file that does not parse is named with its position; the other files are still checked; exit 2")
     func parseErrors() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         try "resource \"alicloud_cs_managed_kubernetes\" \"x\" {\n  name = \n".write(
             to: directory.appendingPathComponent("broken.tf"), atomically: true, encoding: .utf8)

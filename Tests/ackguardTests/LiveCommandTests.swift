@@ -1,15 +1,10 @@
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("live audits, collect, suppressions and history through the CLI")
 struct LiveCommandTests {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     func findings(_ json: String) throws -> [JSONValue] {
         try JSONValue.parse(json)["findings"]?.arrayValue ?? []
     }
@@ -26,7 +21,7 @@ struct LiveCommandTests {
 
     @Test("collect --out then audit --from gives the same findings as the live audit")
     func collectThenAuditFrom() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let folder = directory.appendingPathComponent("evidence").path
         let collected = try CommandRunner.run(["collect", "--demo", "--coverage", "--out", folder, "--quiet"])
@@ -92,7 +87,7 @@ struct LiveCommandTests {
 
     @Test("no credentials anywhere: exit 2 with the sources tried")
     func noCredentials() throws {
-        let home = try temporaryDirectory()
+        let home = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: home) }
         let result = try CommandRunner.run(
             ["audit", "--endpoint", "http://127.0.0.1:9", "--no-history"],
@@ -106,7 +101,7 @@ struct LiveCommandTests {
 
     @Test("history stores every audit; diff shows what changed between two scans of the same scope")
     func historyAndDiff() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let history = directory.appendingPathComponent("history.sqlite").path
         let first = try EmulatorProcess()

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 18 through the real binary: the format follows the --output file's name, a mismatch or a missing folder
@@ -10,12 +11,6 @@ struct OutputAndHelpCommandTests {
     static let saved = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Examples/saved-fleet").path
 
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ackguard-out-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test(
         "--output infers the format from the extension",
         arguments: [
@@ -24,7 +19,7 @@ struct OutputAndHelpCommandTests {
             ("report.ocsf.json", "\"class_uid\""),
         ])
     func inference(_ name: String, _ marker: String) throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent(name).path
         let result = try CommandRunner.run(["audit", "--from", Self.saved, "-o", path, "--no-history"])
@@ -57,7 +52,7 @@ struct OutputAndHelpCommandTests {
 
     @Test("fix --output writes the plan to the file; .json means JSON")
     func fixOutput() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("plan.json").path
         let result = try CommandRunner.run(["fix", "--demo", "-q", "-o", path])
