@@ -13,7 +13,8 @@ struct TestSupportTests {
         FileManager.default.fileExists(atPath: path)
     }
 
-    /// Whether something accepts TCP connections on 127.0.0.1:`port` (a stopped server refuses at once).
+    /// Whether something accepts TCP connections on 127.0.0.1:`port` (a stopped server refuses at once). Only for
+    /// ports nothing should listen on.
     static func accepts(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
@@ -97,8 +98,9 @@ struct TestSupportTests {
         var port = 0
         await #expect(throws: Planned.self) {
             try await withEmulator { harness in
+                // No connection while it runs: a connection accepted but not yet served when the server task is
+                // cancelled traps in NIO (apple/swift-nio#2637); a closed port is probed safely.
                 port = try #require(harness.endpoint.port)
-                #expect(Self.accepts(port: port))
                 throw Planned()
             }
         }
