@@ -31,7 +31,7 @@ enum TerraformBlockRenderer {
         add("deletion_protection", "deletion_protection")
         let width = attributes.map(\.0.count).max() ?? 0
         for (attribute, value) in attributes {
-            lines.append("  " + attribute.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + value)
+            lines.append("  " + TextTable.padded(attribute, to: width) + " = " + value)
         }
         let tags = (body["tags"]?.arrayValue ?? []).compactMap { tag -> (String, String)? in
             guard let key = tag["key"]?.stringValue else { return nil }
@@ -43,7 +43,7 @@ enum TerraformBlockRenderer {
             let keyWidth = tags.map { string($0.0).count }.max() ?? 0
             for (key, value) in tags {
                 lines.append(
-                    "    " + string(key).padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " = "
+                    "    " + TextTable.padded(string(key), to: keyWidth) + " = "
                         + string(value))
             }
             lines.append("  }")
@@ -78,7 +78,7 @@ enum TerraformBlockRenderer {
             }
             let poolWidth = poolAttributes.map(\.0.count).max() ?? 0
             for (attribute, value) in poolAttributes {
-                lines.append("  " + attribute.padding(toLength: poolWidth, withPad: " ", startingAt: 0) + " = " + value)
+                lines.append("  " + TextTable.padded(attribute, to: poolWidth) + " = " + value)
             }
             for label in config?["labels"]?.arrayValue ?? [] {
                 guard let key = label["key"]?.stringValue else { continue }
