@@ -47,11 +47,9 @@ struct SavedEvidenceTests {
     @Test("writing the same seed twice gives the same bytes")
     func byteStable() throws {
         let firstFolder = try TemporaryFolder(prefix: "ackguard-emulator-tests-first")
+        defer { firstFolder.remove() }
         let secondFolder = try TemporaryFolder(prefix: "ackguard-emulator-tests-second")
-        defer {
-            firstFolder.remove()
-            secondFolder.remove()
-        }
+        defer { secondFolder.remove() }
         let (first, second) = (firstFolder.url, secondFolder.url)
         try FleetExporter.write(FleetGenerator.generate(.demo), to: first)
         try FleetExporter.write(FleetGenerator.generate(.demo), to: second)

@@ -33,13 +33,11 @@ struct TestSupportTests {
     @Test("a temporary folder is new, private (0700), under the system temp dir, and writes where it says")
     func temporaryFolder() throws {
         let first = try TemporaryFolder(prefix: "ackguard-support")
-        let second = try TemporaryFolder(prefix: "ackguard-support")
-        defer {
-            first.remove()
-            second.remove()
-        }
-        #expect(first.path != second.path)
+        defer { first.remove() }
         #expect(first.url.lastPathComponent.hasPrefix("ackguard-support-"))
+        let second = try TemporaryFolder(prefix: "ackguard-support")
+        defer { second.remove() }
+        #expect(first.path != second.path)
         #expect(first.url.deletingLastPathComponent() == FileManager.default.temporaryDirectory.standardizedFileURL)
         let attributes = try FileManager.default.attributesOfItem(atPath: first.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
