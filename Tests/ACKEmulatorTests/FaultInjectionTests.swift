@@ -54,7 +54,7 @@ struct FaultInjectionTests {
 
     @Test("throttled tokens come back at the configured rate")
     func refill() async throws {
-        let clock = TestClock()
+        let clock = TestClock(Date())
         var configuration = configuration(
             FaultConfiguration(all: APIFaults(rateLimit: RateLimit(perSecond: 2, burst: 1))))
         configuration.clock = clock.function

@@ -21,7 +21,7 @@ struct RateLimitTests {
 
     @Test("a bucket with the default burst admits a tenth of a second of calls at once, then throttles")
     func defaultBucket() async throws {
-        let clock = TestClock()
+        let clock = TestClock(Date())
         var configuration = EmulatorConfiguration.demo()
         configuration.faults = FaultConfiguration(all: APIFaults(rateLimit: RateLimit(perSecond: 50)))
         configuration.clock = clock.function

@@ -97,7 +97,7 @@ struct STSTests {
 
     @Test("an STS token stops working once it expires")
     func expiry() async throws {
-        let clock = TestClock()
+        let clock = TestClock(Date())
         var configuration = EmulatorConfiguration.demo()
         configuration.clock = clock.function
         try await withEmulatorServer(configuration) { emulator in

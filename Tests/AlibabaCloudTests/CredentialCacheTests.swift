@@ -2,6 +2,7 @@ import AlibabaCloudSigning
 import AsyncHTTPClient
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import AlibabaCloud
@@ -53,10 +54,10 @@ final class ScriptedProvider: CredentialProvider {
             let clock = TestClock()
             let provider = try assumeRoleProvider(url, clock)
             _ = try await provider.credential()
-            clock.advance(44 * 60 + 59)  // 15 min 1 s before expiry: still cached
+            clock.advance(by: 44 * 60 + 59)  // 15 min 1 s before expiry: still cached
             _ = try await provider.credential()
             #expect(log.count() == 1)
-            clock.advance(2)  // 14 min 59 s before expiry: refreshed
+            clock.advance(by: 2)  // 14 min 59 s before expiry: refreshed
             let refreshed = try await provider.credential()
             #expect(log.count() == 2)
             #expect(refreshed.expiration == clock.now.addingTimeInterval(3600))
@@ -73,10 +74,10 @@ final class ScriptedProvider: CredentialProvider {
             let clock = TestClock()
             let provider = try assumeRoleProvider(url, clock)
             _ = try await provider.credential()
-            clock.advance(14 * 60 + 59)
+            clock.advance(by: 14 * 60 + 59)
             _ = try await provider.credential()
             #expect(log.count() == 1)
-            clock.advance(2)
+            clock.advance(by: 2)
             _ = try await provider.credential()
             #expect(log.count() == 2)
         }
@@ -105,7 +106,7 @@ final class ScriptedProvider: CredentialProvider {
                     #expect(Set(ids) == ["STS.cached"])
                 }
                 #expect(log.count() == round)
-                clock.advance(50 * 60)  // past the refresh point for the next round
+                clock.advance(by: 50 * 60)  // past the refresh point for the next round
                 await gate.close()
             }
         }
@@ -118,10 +119,10 @@ final class ScriptedProvider: CredentialProvider {
         let cache = CachingCredentialProvider(base: scripted, now: { clock.now })
         #expect(try await cache.credential().accessKeyId == "id-1")
         scripted.setFailing(true)
-        clock.advance(50 * 60)
+        clock.advance(by: 50 * 60)
         #expect(try await cache.credential().accessKeyId == "id-1")
         #expect(scripted.fetches == 2)
-        clock.advance(10 * 60 + 1)  // expired now
+        clock.advance(by: 10 * 60 + 1)  // expired now
         let error = await credentialError { try await cache.credential() }
         guard case .unreachable("scripted", _, _) = error else {
             Issue.record("expected the refresh error, got \(String(describing: error))")
@@ -138,7 +139,7 @@ final class ScriptedProvider: CredentialProvider {
         scripted.setLifetime(nil)
         let cache = CachingCredentialProvider(base: scripted, now: { clock.now })
         _ = try await cache.credential()
-        clock.advance(365 * 86_400)
+        clock.advance(by: 365 * 86_400)
         _ = try await cache.credential()
         #expect(scripted.fetches == 1)
 

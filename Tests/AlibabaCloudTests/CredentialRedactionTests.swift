@@ -1,6 +1,7 @@
 import AlibabaCloudSigning
 import AsyncHTTPClient
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AlibabaCloud

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import AlibabaCloud
@@ -260,7 +261,7 @@ struct FakeSTS: Sendable {
             // The token rotates; the refresh (15 minutes before expiry) reads the file again.
             try home.write("var/run/secrets/tokens/oidc-token", rotated)
             expected.value = rotated
-            clock.advance(46 * 60)
+            clock.advance(by: 46 * 60)
             #expect(try await chain.credential().accessKeyId == "STS.rrsa-role")
             #expect(log.count() == 2)
             #expect(log.all.last?.query["OIDCToken"] == rotated)

@@ -87,27 +87,6 @@ final class TempHome: Sendable {
     }
 }
 
-/// A clock the test moves by hand.
-final class TestClock: Sendable {
-    /// 2030-01-01T00:00:00Z.
-    static let start = Date(timeIntervalSince1970: 1_893_456_000)
-    private let current: Mutex<Date>
-
-    init(_ date: Date = TestClock.start) {
-        current = Mutex(date)
-    }
-
-    var now: Date { current.withLock { $0 } }
-
-    func set(_ date: Date) {
-        current.withLock { $0 = date }
-    }
-
-    func advance(_ seconds: TimeInterval) {
-        current.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-}
-
 /// What a fake server saw of one request.
 struct RecordedRequest: Sendable {
     var method: String
