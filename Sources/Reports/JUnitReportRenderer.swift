@@ -37,8 +37,8 @@ public struct JUnitReportRenderer: ReportRenderer {
         var total = Counts()
         report.findings.forEach { total.add($0) }
         var time = ""
-        if let start = ReportTimestamp.epochMilliseconds(report.startedAt),
-            let end = ReportTimestamp.epochMilliseconds(report.finishedAt), end >= start
+        if let start = Timestamp.epochMilliseconds(report.startedAt),
+            let end = Timestamp.epochMilliseconds(report.finishedAt), end >= start
         {
             let milliseconds = end - start
             let fraction = String(milliseconds % 1000)

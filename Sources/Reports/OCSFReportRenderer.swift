@@ -25,7 +25,7 @@ public struct OCSFReportRenderer: ReportRenderer {
     }
 
     static func event(_ finding: Finding, report: AuditReport) -> JSONValue {
-        let time = ReportTimestamp.epochMilliseconds(report.finishedAt) ?? 0
+        let time = Timestamp.epochMilliseconds(report.finishedAt) ?? 0
         let (severityID, severity) = severity(finding.rule.risk)
         let (complianceID, complianceStatus) = complianceStatus(finding.status)
         let compliance: [String: JSONValue] = [
