@@ -29,7 +29,9 @@ enum CommandRunner {
     /// Variables that an empty value in `environment` removes rather than sets empty.
     static let removable: Set<String> = ["XDG_DATA_HOME", "XDG_STATE_HOME", "ALIBABA_CLOUD_ECS_METADATA_DISABLED"]
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    /// Runs the binary and waits for it without holding a thread: the tests share Swift's cooperative pool (two
+    /// threads on two cores) with in-process tests whose deadlines a blocked pool would stretch.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("ackguard")
         process.arguments = arguments
@@ -60,12 +62,24 @@ enum CommandRunner {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in done.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                done.resume()
+            }
+        }
+        guard process.processIdentifier != 0 else { throw CommandRunnerError.notStarted(arguments) }
         try out.close()
         try err.close()
         return CommandResult(
             exitCode: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
             stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
+}
+
+enum CommandRunnerError: Error {
+    case notStarted([String])
 }

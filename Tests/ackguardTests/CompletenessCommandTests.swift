@@ -8,7 +8,7 @@ import Testing
 /// pages differently, or the credentials live under `$HOME`.
 @Suite("the CLI is never silently incomplete")
 struct CompletenessCommandTests {
-    func findings(_ json: String) throws -> [JSONValue] {
+    func findings(_ json: String) async throws -> [JSONValue] {
         try JSONValue.parse(json)["findings"]?.arrayValue ?? []
     }
 
@@ -27,7 +27,7 @@ struct CompletenessCommandTests {
     }
 
     @Test("an unreachable endpoint exits 2 (not 1), in one line naming the endpoint and the attempts, in bounded time")
-    func unreachableEndpoint() throws {
+    func unreachableEndpoint() async throws {
         for command in ["audit", "collect"] {
             var arguments = [command, "--endpoint", "http://127.0.0.1:9", "--no-history", "-q"]
             if command == "collect" {
@@ -38,21 +38,21 @@ struct CompletenessCommandTests {
                     "http://127.0.0.1:9", "-q",
                 ]
             }
-            let result = try CommandRunner.run(arguments, environment: Self.demoKey)
+            let result = try await CommandRunner.run(arguments, environment: Self.demoKey)
             expectOneLineError(
                 result, what: "cannot reach the CS API", mentions: ["DescribeRegions", "http://127.0.0.1:9", "attempt"])
         }
     }
 
     @Test("--region that the account does not have: exit 2 listing the valid ids; a malformed one: exit 64")
-    func unknownRegion() throws {
+    func unknownRegion() async throws {
         let emulator = try EmulatorProcess()
         defer { emulator.stop() }
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             ["audit", "--endpoint", emulator.endpoint, "--region", "xx-nowhere-1", "--no-history"],
             environment: emulator.credentials)
         expectOneLineError(result, what: "unknown region", mentions: ["xx-nowhere-1", "cn-hangzhou"])
-        let malformed = try CommandRunner.run(
+        let malformed = try await CommandRunner.run(
             ["audit", "--endpoint", emulator.endpoint, "--region", "../cn-hangzhou", "--no-history"],
             environment: emulator.credentials)
         #expect(malformed.exitCode == 64)
@@ -60,11 +60,11 @@ struct CompletenessCommandTests {
     }
 
     @Test("throttled on every call: exit 2 within the call budget, saying it kept throttling")
-    func endlessThrottling() throws {
+    func endlessThrottling() async throws {
         let emulator = try EmulatorProcess(["--throttle-fraction", "1"])
         defer { emulator.stop() }
         let started = Date()
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             ["audit", "--endpoint", emulator.endpoint, "--call-budget", "3", "--no-history", "-q"],
             environment: emulator.credentials)
         #expect(Date().timeIntervalSince(started) < 60, "bounded by --call-budget, not by the throttling")
@@ -75,7 +75,7 @@ struct CompletenessCommandTests {
     }
 
     @Test("$HOME is where credentials, the aliyun config and the history are found (not the passwd entry)")
-    func homeFromEnvironment() throws {
+    func homeFromEnvironment() async throws {
         let emulator = try EmulatorProcess()
         defer { emulator.stop() }
         let home = try TemporaryFolder(prefix: "ackguard-cli").url
@@ -94,7 +94,7 @@ struct CompletenessCommandTests {
         access_key_id = ackguard-demo-key
         access_key_secret = ackguard-demo-secret
         """.write(to: credentials, atomically: true, encoding: .utf8)
-        let fromFile = try CommandRunner.run(
+        let fromFile = try await CommandRunner.run(
             ["audit", "--endpoint", emulator.endpoint, "-q", "--region", "cn-hangzhou"], environment: noKeys)
         #expect([0, 1, 3].contains(fromFile.exitCode), "stderr: \(fromFile.stderr)")
         // The history went to $HOME/.local/share, since XDG_DATA_HOME is unset.
@@ -111,24 +111,24 @@ struct CompletenessCommandTests {
         {"current": "ci", "profiles": [{"name": "ci", "mode": "AK", "access_key_id": "ackguard-demo-key",
           "access_key_secret": "ackguard-demo-secret", "region_id": "cn-hangzhou"}]}
         """.write(to: config, atomically: true, encoding: .utf8)
-        let fromCLI = try CommandRunner.run(
+        let fromCLI = try await CommandRunner.run(
             ["audit", "--endpoint", emulator.endpoint, "-q", "--no-history", "--region", "cn-hangzhou"],
             environment: noKeys)
         #expect([0, 1, 3].contains(fromCLI.exitCode), "stderr: \(fromCLI.stderr)")
         try FileManager.default.removeItem(at: config)
 
         // 3. Nothing under $HOME: the sources tried name $HOME's files.
-        let none = try CommandRunner.run(
+        let none = try await CommandRunner.run(
             ["audit", "--endpoint", emulator.endpoint, "-q", "--no-history"], environment: noKeys)
         #expect(none.exitCode == 2)
         #expect(none.stderr.contains(home.path))
     }
 
     @Test("$HOME is where fix keeps its rollback files when XDG_STATE_HOME is unset")
-    func rollbackUnderHome() throws {
+    func rollbackUnderHome() async throws {
         let home = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: home) }
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             ["fix", "--demo", "--apply", "--yes", "-q"], environment: ["HOME": home.path, "XDG_STATE_HOME": ""])
         #expect(result.exitCode != 2, "stderr: \(result.stderr)")
         let folder = home.appendingPathComponent(".local/state/ackguard/rollback")
@@ -137,10 +137,10 @@ struct CompletenessCommandTests {
     }
 
     @Test("a test run never probes the ECS metadata service: the chain says it was not contacted")
-    func metadataProbeGuard() throws {
+    func metadataProbeGuard() async throws {
         let home = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: home) }
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             ["audit", "--endpoint", "http://127.0.0.1:9", "--no-history"],
             environment: [
                 "HOME": home.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "",
@@ -151,11 +151,11 @@ struct CompletenessCommandTests {
     }
 
     @Test("audit --history that can never hold a database is refused before any API call, creating nothing")
-    func unusableHistory() throws {
+    func unusableHistory() async throws {
         let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         for path in ["/dev/null", directory.path, directory.appendingPathComponent("missing/history.sqlite").path] {
-            let result = try CommandRunner.run(["audit", "--endpoint", "http://127.0.0.1:9", "--history", path])
+            let result = try await CommandRunner.run(["audit", "--endpoint", "http://127.0.0.1:9", "--history", path])
             expectOneLineError(result, what: "unusable history database", mentions: ["--history", path])
         }
         #expect(!FileManager.default.fileExists(atPath: "/dev/null-journal"))

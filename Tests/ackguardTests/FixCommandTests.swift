@@ -6,22 +6,22 @@ import Testing
 @Suite("ackguard fix through the CLI")
 struct FixCommandTests {
     @Test("the plan changes nothing and exits like audit; --apply without a terminal needs --yes")
-    func planAndRefusal() throws {
-        let plan = try CommandRunner.run(["fix", "--demo", "-q"])
+    func planAndRefusal() async throws {
+        let plan = try await CommandRunner.run(["fix", "--demo", "-q"])
         #expect(plan.exitCode == 1, "stderr: \(plan.stderr)")
         #expect(plan.stdout.contains("nothing was changed (add --apply to change it)"))
         #expect(plan.stdout.contains("enable-in-place"))
-        let refused = try CommandRunner.run(["fix", "--demo", "--apply", "-q"])
+        let refused = try await CommandRunner.run(["fix", "--demo", "--apply", "-q"])
         #expect(refused.exitCode == 2)
         #expect(refused.stdout.isEmpty || !refused.stdout.contains("apply:"))
     }
 
     @Test("--apply --yes fixes the fixable demo clusters, writes a 0600 rollback file, and exits 1 (Flannel remains)")
-    func apply() throws {
+    func apply() async throws {
         let folder = try TemporaryFolder(prefix: "ackguard-fix")
         defer { folder.remove() }
         let directory = folder.url("rollback")
-        let result = try CommandRunner.run([
+        let result = try await CommandRunner.run([
             "fix", "--demo", "--apply", "--yes", "-q", "--rollback-dir", directory.path, "--format", "json",
         ])
         // The demo fleet keeps clusters no in-place fix applies to (Flannel, exclusive ENI): FAILs remain.

@@ -9,7 +9,7 @@ struct IaCCommandTests {
         "Tests/InfrastructureAsCodeTests/Fixtures")
 
     @Test("the rivals' mistakes fail: Flannel, and Terway with NetworkPolicy \"false\"; locations are file:line:column")
-    func rivalsMistakes() throws {
+    func rivalsMistakes() async throws {
         let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
@@ -36,7 +36,7 @@ struct IaCCommandTests {
           }
         }
         """.write(to: directory.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(["iac", directory.path, "--format", "json"])
+        let result = try await CommandRunner.run(["iac", directory.path, "--format", "json"])
         #expect(result.exitCode == 1, "stderr: \(result.stderr)")
         let findings = try JSONValue.parse(result.stdout)["findings"]?.arrayValue ?? []
         let byId = Dictionary(uniqueKeysWithValues: findings.map { ($0["clusterId"]!.stringValue!, $0) })
@@ -48,7 +48,7 @@ struct IaCCommandTests {
     }
 
     @Test("a file that does not parse is named with its position; the other files are still checked; exit 2")
-    func parseErrors() throws {
+    func parseErrors() async throws {
         let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         try "resource \"alicloud_cs_managed_kubernetes\" \"x\" {\n  name = \n".write(
@@ -57,7 +57,7 @@ struct IaCCommandTests {
         {"ROSTemplateFormatVersion": "2015-09-01", "Resources": {"K8s": {"Type": "ALIYUN::CS::ManagedKubernetesCluster",
           "Properties": {"Name": "k", "Addons": [{"Name": "flannel"}]}}}}
         """.write(to: directory.appendingPathComponent("stack.json"), atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(["iac", directory.path, "--format", "json"])
+        let result = try await CommandRunner.run(["iac", directory.path, "--format", "json"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("broken.tf:"))
         let findings = try JSONValue.parse(result.stdout)["findings"]?.arrayValue ?? []

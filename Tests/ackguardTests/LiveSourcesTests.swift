@@ -40,8 +40,8 @@ enum LiveSources {
 @Suite("evidence sources: the API call live, the file when saved")
 struct LiveSourcesTests {
     @Test("a live audit names the CS and Kubernetes calls; --verbose shows them")
-    func liveSourcesNameCalls() throws {
-        let result = try CommandRunner.run(["audit", "--demo", "--format", "json", "--no-history"])
+    func liveSourcesNameCalls() async throws {
+        let result = try await CommandRunner.run(["audit", "--demo", "--format", "json", "--no-history"])
         let report = try JSONValue.parse(result.stdout)
         let text = report["findings"]?.serialized() ?? ""
         #expect(text.contains(#""source":"GET /api/v1/namespaces/kube-system/configmaps/eni-config""#))
@@ -49,7 +49,8 @@ struct LiveSourcesTests {
         #expect(text.contains(#""GET /api/v1/clusters""#))
         #expect(!text.contains("kubernetes/c"), "no saved-folder path in a live run")
         #expect(!text.contains("clusters.json"))
-        let table = try CommandRunner.run(["audit", "--demo", "-v", "--no-history"], environment: ["COLUMNS": "200"])
+        let table = try await CommandRunner.run(
+            ["audit", "--demo", "-v", "--no-history"], environment: ["COLUMNS": "200"])
         #expect(table.stdout.contains("GET /api/v1/namespaces/kube-system/configmaps/eni-config"))
     }
 }

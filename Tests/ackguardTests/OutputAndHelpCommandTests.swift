@@ -18,11 +18,11 @@ struct OutputAndHelpCommandTests {
             ("report.csv", "rule,status,reason,"), ("report.html", "<!DOCTYPE html>"),
             ("report.ocsf.json", "\"class_uid\""),
         ])
-    func inference(_ name: String, _ marker: String) throws {
+    func inference(_ name: String, _ marker: String) async throws {
         let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent(name).path
-        let result = try CommandRunner.run(["audit", "--from", Self.saved, "-o", path, "--no-history"])
+        let result = try await CommandRunner.run(["audit", "--from", Self.saved, "-o", path, "--no-history"])
         #expect(result.exitCode == 1, "stderr: \(result.stderr)")
         #expect(result.stdout.isEmpty)
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -31,31 +31,31 @@ struct OutputAndHelpCommandTests {
     }
 
     @Test("a format the file name contradicts, or a missing folder, is one line and exit 2 before the audit")
-    func refusals() throws {
-        let mismatch = try CommandRunner.run(["audit", "--demo", "-f", "json", "-o", "x.html", "--no-history"])
+    func refusals() async throws {
+        let mismatch = try await CommandRunner.run(["audit", "--demo", "-f", "json", "-o", "x.html", "--no-history"])
         #expect(mismatch.exitCode == 2)
         #expect(mismatch.stdout.isEmpty)
         #expect(
             mismatch.stderr == "ackguard: --format json does not match --output x.html (a .html file is html): "
                 + "drop --format or rename the file\n")
         // The endpoint does not exist: reaching it would be a different error; the folder check comes first.
-        let missing = try CommandRunner.run([
+        let missing = try await CommandRunner.run([
             "audit", "--endpoint", "http://127.0.0.1:9", "-o", "/nonexistent-ackguard/r.json", "--no-history",
         ])
         #expect(missing.exitCode == 2)
         #expect(missing.stderr.split(separator: "\n").count == 1)
         #expect(missing.stderr.contains("the folder /nonexistent-ackguard does not exist"))
-        let fix = try CommandRunner.run(["fix", "--demo", "-o", "plan.sarif"])
+        let fix = try await CommandRunner.run(["fix", "--demo", "-o", "plan.sarif"])
         #expect(fix.exitCode == 2)
         #expect(fix.stderr.contains("asks for sarif, which this command does not write"))
     }
 
     @Test("fix --output writes the plan to the file; .json means JSON")
-    func fixOutput() throws {
+    func fixOutput() async throws {
         let directory = try TemporaryFolder(prefix: "ackguard-cli").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("plan.json").path
-        let result = try CommandRunner.run(["fix", "--demo", "-q", "-o", path])
+        let result = try await CommandRunner.run(["fix", "--demo", "-q", "-o", path])
         #expect(result.exitCode == 1, "stderr: \(result.stderr)")
         #expect(result.stdout.isEmpty)
         let plan = try JSONValue.parse(try String(contentsOfFile: path, encoding: .utf8))
@@ -63,34 +63,34 @@ struct OutputAndHelpCommandTests {
     }
 
     @Test("plain ackguard prints help with the commands; a typo gets the nearest command")
-    func help() throws {
-        let plain = try CommandRunner.run([])
+    func help() async throws {
+        let plain = try await CommandRunner.run([])
         #expect(plain.exitCode == 0)
         #expect(plain.stdout.contains("SUBCOMMANDS:"))
         #expect(plain.stdout.contains("audit --demo"))
-        let typo = try CommandRunner.run(["colect", "--out", "x"])
+        let typo = try await CommandRunner.run(["colect", "--out", "x"])
         #expect(typo.exitCode == 64)
         #expect(typo.stderr.contains("did you mean 'collect'?"))
         #expect(!typo.stderr.contains("--rule"))
-        let subcommandHelp = try CommandRunner.run(["audit", "--help"])
+        let subcommandHelp = try await CommandRunner.run(["audit", "--help"])
         #expect(subcommandHelp.exitCode == 0)
         #expect(subcommandHelp.stdout.contains("--output"))
     }
 
     @Test("iac with only a syntax error prints nothing on stdout")
-    func iacSyntaxError() throws {
+    func iacSyntaxError() async throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("InfrastructureAsCodeTests/Fixtures/terraform/syntax-error/broken").path
-        let result = try CommandRunner.run(["iac", fixture])
+        let result = try await CommandRunner.run(["iac", fixture])
         #expect(result.exitCode == 2)
         #expect(result.stdout.isEmpty)
         #expect(!result.stderr.isEmpty)
     }
 
     @Test("the table fits COLUMNS and ends with the exit code's meaning and the next commands")
-    func table() throws {
+    func table() async throws {
         for columns in [80, 120, 200] {
-            let result = try CommandRunner.run(
+            let result = try await CommandRunner.run(
                 ["audit", "--from", Self.saved, "--no-history"], environment: ["COLUMNS": "\(columns)"])
             #expect(result.exitCode == 1)
             let lines = result.stdout.split(separator: "\n")
