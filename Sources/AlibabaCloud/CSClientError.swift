@@ -1,3 +1,5 @@
+import Foundation
+
 /// Failures of the CS client that are not an error answer from the service (those are `ACSServiceError`).
 public enum CSClientError: Error, Sendable, CustomStringConvertible {
     /// The endpoint URL cannot be used (no scheme/host, or a scheme other than http/https).

@@ -1,6 +1,7 @@
 import AlibabaCloud
 import Audit
 import Evidence
+import Foundation
 import KubernetesAPI
 import LiveCollection
 

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 
 /// A Kubernetes `Status` object as the API server sent it with an error (401, 403, 404, 409, 5xx...).

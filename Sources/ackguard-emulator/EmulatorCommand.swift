@@ -1,6 +1,7 @@
 import ACKEmulator
 import ArgumentParser
 import Foundation
+import JSON
 
 /// `ackguard-emulator`: a local Alibaba Cloud ACK control plane (CS API) with per-cluster Kubernetes APIs.
 @main

@@ -1,6 +1,7 @@
 import ACKEmulator
 import Audit
 import Foundation
+import NIOHTTP1
 import TestSupport
 import Testing
 

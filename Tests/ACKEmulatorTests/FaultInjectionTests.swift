@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Audit
 import Foundation
+import NIOHTTP1
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import AlibabaCloud
 import AlibabaCloudSigning
 import Foundation
+import JSON
 import Testing
 
 @Suite("CS client retries, backoff and deadlines")

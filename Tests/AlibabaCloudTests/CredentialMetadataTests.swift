@@ -1,6 +1,7 @@
 import AlibabaCloudSigning
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import TestSupport
 import Testing
 

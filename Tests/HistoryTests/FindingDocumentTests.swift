@@ -1,4 +1,5 @@
 import Audit
+import GRDB
 import Testing
 
 @testable import History

@@ -1,4 +1,5 @@
 import ACKEmulator
+import AlibabaCloud
 import Audit
 import Foundation
 import Remediation

@@ -1,4 +1,5 @@
 import Audit
+import Foundation
 
 /// An error answer of the emulated CS API, rendered the way the real endpoints send it.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Generates a deterministic fleet from a `FleetSpecification`.
 ///

@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import NIOSSL
 
@@ -170,7 +171,7 @@ struct KubernetesResponder<Backend: KubernetesBackend>: HTTPResponder {
                 message: "Request entity too large: limit is \(context.maxUploadSize)")
         }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
         } catch {
             throw KubernetesAPIError.badRequest("error decoding \(what): the body is not JSON")
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A request path of the emulated API server, below `/clusters/<cluster id>`.
 struct KubernetesRoute: Sendable, Equatable {
     enum Target: Sendable, Equatable {

@@ -2,6 +2,7 @@ import AlibabaCloudSigning
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// The RAM role attached to an ECS instance, from the instance metadata service (IMDS): an IMDSv2 session token
 /// (`PUT /latest/api/token`), falling back to IMDSv1 unless `ALIBABA_CLOUD_IMDSV1_DISABLED=true`; the role name

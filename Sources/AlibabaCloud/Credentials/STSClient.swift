@@ -1,6 +1,7 @@
 import AlibabaCloudSigning
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Calls the STS RPC API (`GET https://sts.aliyuncs.com/?Action=...`) and turns its answer into a credential or
 /// a `CredentialError` that carries the STS code and request id but no secret.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// A credential served by a URI (`ALIBABA_CLOUD_CREDENTIALS_URI`): `GET <uri>` answers
 /// `{"Code":"Success","AccessKeyId","AccessKeySecret","SecurityToken","Expiration"}`. Cached and refreshed before

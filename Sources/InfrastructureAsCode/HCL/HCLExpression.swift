@@ -1,3 +1,5 @@
+import JSON
+
 /// An HCL expression as written, with the position where it starts.
 indirect enum HCLExpression: Sendable, Hashable {
     case literal(IaCValue, SourcePosition)

@@ -3,6 +3,7 @@ import Audit
 import BoundedConcurrency
 import Evidence
 import KubernetesAPI
+import LiveCollection
 
 /// Turns audited clusters into plans. Planning only reads (CS `GET`s, Kubernetes `GET`s): it never writes.
 public struct FixPlanner: Sendable {

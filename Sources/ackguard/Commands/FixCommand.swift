@@ -3,6 +3,7 @@ import Audit
 import AuditRun
 import Foundation
 import Remediation
+import Reports
 
 struct FixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

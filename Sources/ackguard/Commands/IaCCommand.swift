@@ -1,6 +1,8 @@
 import ArgumentParser
+import Audit
 import AuditRun
 import Foundation
+import Reports
 
 struct IaCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import ACKEmulator
 import AlibabaCloudSigning
 import AsyncHTTPClient
 import Audit
