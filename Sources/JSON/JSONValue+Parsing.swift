@@ -200,14 +200,16 @@ private struct JSONParser {
     mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = index
         index += 1
-        var scalars = String.UnicodeScalarView()
+        // Runs between escapes are validated and appended as whole strings (a copy of their bytes), not scalar by
+        // scalar: kubeconfigs and certificates make strings of many kilobytes.
+        var text = ""
         var runStart = index
         func flush(_ end: Int) throws(JSONSyntaxError) {
             if end > runStart {
-                guard let text = String(validating: bytes[runStart..<end], as: UTF8.self) else {
+                guard let run = String(validating: bytes[runStart..<end], as: UTF8.self) else {
                     throw error("invalid UTF-8 in string", at: runStart)
                 }
-                scalars.append(contentsOf: text.unicodeScalars)
+                text += run
             }
         }
         while index < bytes.count {
@@ -215,7 +217,7 @@ private struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 try flush(index)
                 index += 1
-                return String(scalars)
+                return text
             }
             if index - start > limits.maximumStringLength {
                 throw error(
@@ -230,14 +232,14 @@ private struct JSONParser {
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""): text.unicodeScalars.append("\"")
+                case UInt8(ascii: "\\"): text.unicodeScalars.append("\\")
+                case UInt8(ascii: "/"): text.unicodeScalars.append("/")
+                case UInt8(ascii: "b"): text.unicodeScalars.append("\u{08}")
+                case UInt8(ascii: "f"): text.unicodeScalars.append("\u{0C}")
+                case UInt8(ascii: "n"): text.unicodeScalars.append("\n")
+                case UInt8(ascii: "r"): text.unicodeScalars.append("\r")
+                case UInt8(ascii: "t"): text.unicodeScalars.append("\t")
                 case UInt8(ascii: "u"):
                     let first = try parseHex4()
                     if (0xD800..<0xDC00).contains(first) {
@@ -248,9 +250,9 @@ private struct JSONParser {
                         let second = try parseHex4()
                         guard (0xDC00..<0xE000).contains(second) else { throw error("invalid surrogate pair") }
                         let combined = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                        scalars.append(Unicode.Scalar(combined)!)
+                        text.unicodeScalars.append(Unicode.Scalar(combined)!)
                     } else if let scalar = Unicode.Scalar(first) {
-                        scalars.append(scalar)
+                        text.unicodeScalars.append(scalar)
                     } else {
                         throw error("unpaired surrogate in \\u escape")
                     }

@@ -184,7 +184,9 @@ extension Kubeconfig {
     }
 
     private static func decodeBase64(_ text: String, file: String, owner: String, field: String) throws -> [UInt8] {
-        let compact = text.filter { !$0.isWhitespace }
+        // ASCII whitespace (line breaks of a wrapped value) is dropped byte by byte: a certificate is kilobytes, and
+        // Character.isWhitespace would look up every character's Unicode properties.
+        let compact = Data(text.utf8.filter { !(0x09...0x0D).contains($0) && $0 != 0x20 })
         guard let data = Data(base64Encoded: compact), !data.isEmpty else {
             throw KubeconfigError.invalidCredentialField(file: file, owner: owner, field: field, reason: "not base64")
         }
