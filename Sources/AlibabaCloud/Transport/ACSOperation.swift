@@ -15,6 +15,10 @@ struct ACSOperation: Sendable {
     /// Whether repeating the call is harmless; only such calls are retried after network errors and 5xx.
     /// Throttling and `ServiceUnavailable` answers are retried for every call (the server did not act on them).
     var idempotent: Bool
+    /// Set for an RPC-style call (ResourceManager): the API version, sent as `Version` with `Action` and `Format`
+    /// among the query parameters, which carry the RPC signature 1.0 (HMAC-SHA1) instead of an `authorization`
+    /// header. `pathname` is then `/`.
+    var rpcVersion: String?
 
     static let apiVersion = "2015-12-15"
 

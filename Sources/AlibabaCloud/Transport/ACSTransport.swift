@@ -133,6 +133,9 @@ struct ACSTransport: Sendable {
 
     /// The signed request for one attempt: a fresh date and nonce each time.
     func signedRequest(_ operation: ACSOperation, endpoint: ACSEndpoint, credential: ACSCredential) -> SigningRequest {
+        if let version = operation.rpcVersion {
+            return rpcSignedRequest(operation, version: version, endpoint: endpoint, credential: credential)
+        }
         var headers = [
             "host": endpoint.hostHeader,
             "accept": "application/json",
@@ -153,6 +156,24 @@ struct ACSTransport: Sendable {
             ROASigner.sign(&request, credential: credential.signingCredential, date: date, nonce: nonce)
         }
         return request
+    }
+
+    /// An RPC-style request as the SDKs' RPC signature 1.0 sends it: every parameter (the call's, `Action`,
+    /// `Version`, `Format` and the signature's own) in the query of a GET, signed with `RPCSigner`.
+    private func rpcSignedRequest(
+        _ operation: ACSOperation, version: String, endpoint: ACSEndpoint, credential: ACSCredential
+    ) -> SigningRequest {
+        var parameters = operation.query
+        parameters["Action"] = operation.action
+        parameters["Version"] = version
+        parameters["Format"] = "JSON"
+        RPCSigner.sign(
+            method: operation.method, parameters: &parameters, credential: credential.signingCredential,
+            date: options.runtime.now(), nonce: options.runtime.makeNonce())
+        let headers = ["host": endpoint.hostHeader, "accept": "application/json", "user-agent": options.userAgent]
+        return SigningRequest(
+            method: operation.method, pathname: endpoint.basePath + operation.pathname, query: parameters,
+            headers: headers, body: [])
     }
 
     /// One HTTP exchange within the attempt deadline, with the body read up to `maxBodyBytes`.
