@@ -48,11 +48,19 @@ public final class Emulator: Sendable {
         let state = EmulatorState(fleet: fleet, configuration: configuration)
         let urlHost = Self.urlHost(configuration.host)
         let refusingPort = try ReservedPort()
-        let kubernetesServer = try await KubernetesServer.start(
-            state: state, authority: authority, host: configuration.host, port: configuration.kubernetesPort)
+        let members = await Self.memberStates(configuration, management: state)
+        let kubernetesServer =
+            members.isEmpty
+            ? try await KubernetesServer.start(
+                state: state, authority: authority, host: configuration.host, port: configuration.kubernetesPort)
+            : try await KubernetesServer.start(
+                backend: OrganisationKubernetesBackend(management: state, members: members), authority: authority,
+                host: configuration.host, port: configuration.kubernetesPort)
         let kubernetesBase = "https://\(urlHost):\(kubernetesServer.port)"
-        await state.setKubernetesEndpoints(
-            baseURL: kubernetesBase, refusingBaseURL: "https://127.0.0.1:\(refusingPort.port)")
+        for account in [state] + members {
+            await account.setKubernetesEndpoints(
+                baseURL: kubernetesBase, refusingBaseURL: "https://127.0.0.1:\(refusingPort.port)")
+        }
 
         let responder = CSResponder(state: state, authority: authority, maximumBodySize: 1 << 20)
         let (ports, continuation) = AsyncThrowingStream<Int, any Error>.makeStream()

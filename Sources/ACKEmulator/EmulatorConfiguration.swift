@@ -32,6 +32,9 @@ public struct EmulatorConfiguration: Sendable {
     public var accountId: String
     /// The emulator's clock.
     public var clock: @Sendable () -> Date
+    /// A Resource Directory around `accountId` (the management account): member accounts with their own fleets,
+    /// ResourceManager listings and STS AssumeRole into members. nil: one account, as without an organisation.
+    public var organisation: EmulatorOrganisation?
 
     public init(
         host: String = "127.0.0.1",
@@ -44,7 +47,8 @@ public struct EmulatorConfiguration: Sendable {
         asynchronousSteps: Int = 2,
         requestTimeTolerance: TimeInterval = 15 * 60,
         accountId: String = "5000000000000001",
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() },
+        organisation: EmulatorOrganisation? = nil
     ) {
         self.host = host
         self.port = port
@@ -57,6 +61,7 @@ public struct EmulatorConfiguration: Sendable {
         self.requestTimeTolerance = requestTimeTolerance
         self.accountId = accountId
         self.clock = clock
+        self.organisation = organisation
     }
 
     /// The default demo fleet (24 clusters, six regions, seed 7) with the demo AccessKey, no faults.

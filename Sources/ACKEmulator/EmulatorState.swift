@@ -39,6 +39,11 @@ public actor EmulatorState {
     let tolerance: TimeInterval
     let accountId: String
 
+    // Organisation (management state only): the directory, member keys' accounts and the members' own states.
+    let organisation: EmulatorOrganisation?
+    let memberKeyAccounts: [String: String]
+    var memberStates: [String: EmulatorState] = [:]
+
     public init(fleet: Fleet, configuration: EmulatorConfiguration = .demo()) {
         var clusters: [String: FleetCluster] = [:]
         var order: [String] = []
@@ -56,8 +61,15 @@ public actor EmulatorState {
         self.order = order
         self.stores = stores
         self.regions = fleet.regions
+        let memberKeys = (configuration.organisation?.members ?? []).flatMap { member in
+            member.accessKeys.map { (key: $0, accountId: member.accountId) }
+        }
         self.accessKeys = Dictionary(
-            configuration.accessKeys.map { ($0.id, $0.secret) }, uniquingKeysWith: { _, last in last })
+            configuration.accessKeys.map { ($0.id, $0.secret) } + memberKeys.map { ($0.key.id, $0.key.secret) },
+            uniquingKeysWith: { _, last in last })
+        self.organisation = configuration.organisation
+        self.memberKeyAccounts = Dictionary(
+            memberKeys.map { ($0.key.id, $0.accountId) }, uniquingKeysWith: { _, last in last })
         self.faults = configuration.faults
         self.random = SeededRandomNumberGenerator(seed: configuration.seed)
         self.clock = configuration.clock

@@ -45,6 +45,9 @@ struct CSResponder: HTTPResponder {
         if csRequest.segments.first == "_emulator" {
             return await admin(csRequest, host: host)
         }
+        if let action = ResourceManagerAPI.action(of: csRequest) {
+            return await resourceManager(action, csRequest, host: host)
+        }
         guard let route = CSRoute.match(method: csRequest.method, segments: csRequest.segments, query: csRequest.query)
         else {
             await state.recordRequest("Unknown")
@@ -74,10 +77,12 @@ struct CSResponder: HTTPResponder {
             return await errorResponse(
                 .gateway(400, "InvalidVersion", "Specified parameter Version is not valid."), host: host)
         }
-        if let fault = await state.gatewayFault(for: route.action) {
+        // With an organisation, a member's key or an STS key issued into a member is served that member's fleet.
+        let serving = await state.servingState(for: principal)
+        if let fault = await serving.gatewayFault(for: route.action) {
             return await errorResponse(fault, host: host)
         }
-        switch await state.handle(route, csRequest, principal: principal) {
+        switch await serving.handle(route, csRequest, principal: principal) {
         case .failure(let error):
             return await errorResponse(error, host: host)
         case .success(.json(let value)):

@@ -15,6 +15,8 @@ extension EmulatorState {
         var securityToken: String
         var expiration: Date
         var roleArn: String
+        /// The member account the credential was issued into (nil: the management account).
+        var memberAccountId: String? = nil
     }
 
     /// Common request headers that must be signed whenever they are present (V3 signature doc: every common

@@ -66,12 +66,21 @@ extension EmulatorState {
             }
             duration = value
         }
+        let memberAccountId: String?
+        switch assumeRoleTarget(
+            accountId: String(arnParts[3]), roleName: String(arnParts[4].dropFirst(5)), roleArn: roleArn,
+            callerAccessKeyId: accessKeyId)
+        {
+        case .success(let value): memberAccountId = value
+        case .failure(let error): return .failure(error)
+        }
         let temporaryId = "STS." + mixedCase(24)
         let temporarySecret = mixedCase(44)
         let token = "CAIS" + mixedCase(220)
         let expiration = clock().addingTimeInterval(TimeInterval(duration))
         temporaryCredentials[temporaryId] = TemporaryCredential(
-            secret: temporarySecret, securityToken: token, expiration: expiration, roleArn: roleArn)
+            secret: temporarySecret, securityToken: token, expiration: expiration, roleArn: roleArn,
+            memberAccountId: memberAccountId)
         let roleName = String(arnParts[4].dropFirst(5))
         let roleId = "3" + String(random.next() % 100_000_000_000_000_000)
         return .success([

@@ -1,0 +1,37 @@
+/// The Kubernetes API server's backend when the emulator serves an organisation: each cluster's calls go to the
+/// state of the account that owns it; the request log stays the management state's.
+struct OrganisationKubernetesBackend: KubernetesBackend {
+    let management: EmulatorState
+    /// Member states in a fixed order, searched for clusters the management state does not hold.
+    let members: [EmulatorState]
+
+    func owner(_ clusterId: String) async -> EmulatorState {
+        if await management.cluster(clusterId) != nil { return management }
+        for member in members where await member.cluster(clusterId) != nil {
+            return member
+        }
+        return management
+    }
+
+    func clusterExists(_ clusterId: String) async -> Bool {
+        await owner(clusterId).clusterExists(clusterId)
+    }
+
+    func kubernetesFault(clusterId: String) async -> KubernetesFault {
+        await owner(clusterId).kubernetesFault(clusterId: clusterId)
+    }
+
+    func injectedKubernetesStatus(clusterId: String, method: String, resource: String) async -> Int? {
+        await owner(clusterId).injectedKubernetesStatus(clusterId: clusterId, method: method, resource: resource)
+    }
+
+    func withKubernetesStore<T: Sendable>(
+        clusterId: String, _ body: @Sendable (inout KubernetesObjectStore) throws -> T
+    ) async throws -> T {
+        try await owner(clusterId).withKubernetesStore(clusterId: clusterId, body)
+    }
+
+    func recordRequest(_ api: String) async {
+        await management.recordRequest(api)
+    }
+}
