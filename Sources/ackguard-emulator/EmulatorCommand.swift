@@ -13,6 +13,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             The first line on stdout is `listening on http://HOST:PORT` (the CS endpoint). Without --access-key the \
             demo AccessKey `ackguard-demo-key` / `ackguard-demo-secret` is accepted (and printed).
             STS: `GET|POST /?Action=AssumeRole` (or `/sts`), RPC-signed, issues `STS.` keys with a security token.
+            With --members: ResourceManager `ListAccounts`, `ListAccountsForParent`, `ListFoldersForParent` \
+            (RPC, on `/`) for the management account's key, and AssumeRole into members' roles.
             Admin (unauthenticated): `GET /_emulator/requests` (request counts per API), `POST /_emulator/reset-log`.
             Kubernetes APIs: `https://127.0.0.1:KPORT/clusters/<cluster_id>`; fetch a kubeconfig with \
             DescribeClusterUserKubeconfig.
@@ -68,6 +70,11 @@ struct EmulatorCommand: AsyncParsableCommand {
             lines.append("access keys: \(emulator.accessKeys.map(\.id).joined(separator: ", "))")
         }
         lines.append("clusters: \(emulator.fleet.clusters.count) in \(emulator.fleet.regions.joined(separator: ","))")
+        if let organisation = configuration.organisation {
+            lines.append(
+                "organisation: \(organisation.resourceDirectoryId), management account \(configuration.accountId), "
+                    + "\(organisation.members.count) members (ResourceManager ListAccounts on the CS endpoint)")
+        }
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(3_600))

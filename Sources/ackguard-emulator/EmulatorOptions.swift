@@ -99,6 +99,21 @@ struct EmulatorOptions: ParsableArguments {
         help: "CLUSTER_ID|*:METHOD|*:RESOURCE|*:STATUS, e.g. '*:PATCH:daemonsets:500' (repeatable).")
     var kubernetesStatuses: [String] = []
 
+    @Option(
+        help: """
+            Serve a Resource Directory with N member accounts besides the management account (the fleet above): \
+            nested sub-folders, member-03 not active (PendingRemove), member-02 without its role; 0: one account.
+            """)
+    var members = 0
+
+    @Option(name: .customLong("member-clusters"), help: "Generated clusters per member account (with --members).")
+    var memberClusters = 4
+
+    @Option(
+        name: .customLong("member-rate-limit"),
+        help: "Calls per second allowed per CS API in each member account's own quota (with --members).")
+    var memberRateLimit: Double?
+
     func emulatorConfiguration() throws -> EmulatorConfiguration {
         var configuration = EmulatorConfiguration()
         configuration.host = host
@@ -162,7 +177,29 @@ struct EmulatorOptions: ParsableArguments {
                 KubernetesStatusInjection(clusterId: parts[0], method: parts[1], resource: parts[2], status: status))
         }
         configuration.faults = faults
+        configuration.organisation = try organisation()
         return configuration
+    }
+
+    /// The generated organisation `--members` asks for; nil without it.
+    func organisation() throws -> EmulatorOrganisation? {
+        guard members >= 0, members <= 9_999 else { throw ValidationError("--members must be between 0 and 9999") }
+        guard memberClusters >= 0 else { throw ValidationError("--member-clusters must not be negative") }
+        guard members > 0 else { return nil }
+        let regionList = regions.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        var organisation = EmulatorOrganisation.generate(
+            members: members, clustersPerMember: memberClusters, seed: seed,
+            regions: regionList.isEmpty ? FleetSpecification.demoRegions : regionList)
+        if let memberRateLimit {
+            guard memberRateLimit > 0, memberRateLimit.isFinite else {
+                throw ValidationError("--member-rate-limit must be positive")
+            }
+            for index in organisation.members.indices {
+                organisation.members[index].rateLimit = RateLimit(perSecond: memberRateLimit)
+            }
+        }
+        return organisation
     }
 
     func globalFaults() throws -> APIFaults {
