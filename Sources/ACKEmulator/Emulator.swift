@@ -48,13 +48,14 @@ public final class Emulator: Sendable {
         let state = EmulatorState(fleet: fleet, configuration: configuration)
         let urlHost = Self.urlHost(configuration.host)
         let refusingPort = try ReservedPort()
-        let members = await Self.memberStates(configuration, management: state)
+        let (members, owners) = await Self.memberStates(configuration, management: state)
         let kubernetesServer =
             members.isEmpty
             ? try await KubernetesServer.start(
                 state: state, authority: authority, host: configuration.host, port: configuration.kubernetesPort)
             : try await KubernetesServer.start(
-                backend: OrganisationKubernetesBackend(management: state, members: members), authority: authority,
+                backend: OrganisationKubernetesBackend(management: state, members: members, owners: owners),
+                authority: authority,
                 host: configuration.host, port: configuration.kubernetesPort)
         let kubernetesBase = "https://\(urlHost):\(kubernetesServer.port)"
         for account in [state] + members {

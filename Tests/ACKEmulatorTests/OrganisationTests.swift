@@ -175,12 +175,21 @@ struct OrganisationTests {
         }
     }
 
-    @Test("a member's own key may not list the directory; without an organisation there is none")
+    @Test(
+        "a member's own key may not list the directory unless it is a delegated administrator; without an organisation there is none"
+    )
     func permissions() async throws {
         try await withEmulatorServer(Self.configuration()) { emulator in
             let denied = try await rpc(emulator, ["Action": "ListAccounts"], key: Self.memberKey)
             #expect(denied.status == 403)
             #expect(denied.code == "NoPermission")
+        }
+        var delegated = Self.configuration()
+        delegated.organisation?.members[3].isDelegatedAdministrator = true
+        try await withEmulatorServer(delegated) { emulator in
+            let allowed = try await rpc(emulator, ["Action": "ListAccounts"], key: Self.memberKey)
+            #expect(allowed.status == 200)
+            #expect(allowed.json?["TotalCount"] == 5)
         }
         try await withEmulatorServer { emulator in
             let none = try await rpc(emulator, ["Action": "ListAccounts"])
@@ -321,6 +330,8 @@ struct OrganisationTests {
                 #expect(try await fourth.call("GET", "/api/v1/clusters").status == 200)
             }
             #expect(try await fourth.call("GET", "/api/v1/clusters").code == "Throttling.User")
+            let log = try await CSTestClient(emulator).unsigned("/_emulator/requests")
+            #expect(log.json?["throttled"]?["DescribeClustersV1"] == 2)
             for _ in 0..<5 {
                 #expect(try await CSTestClient(emulator).call("GET", "/api/v1/clusters").status == 200)
             }

@@ -108,14 +108,14 @@ struct CSResponder: HTTPResponder {
         switch (request.method, Array(request.segments.dropFirst())) {
         case ("GET", ["requests"]):
             let counts = await state.requestCounts()
-            let throttled = await state.throttledCounts()
+            let throttled = await state.throttledCountsOfEveryAccount()
             let total = counts.values.reduce(0, +)
             return await jsonResponse([
                 "counts": .object(counts.mapValues { .number(Double($0)) }), "total": .number(Double(total)),
                 "throttled": .object(throttled.mapValues { .number(Double($0)) }),
             ])
         case ("POST", ["reset-log"]):
-            await state.resetRequestLog()
+            await state.resetRequestLogOfEveryAccount()
             return await jsonResponse(["reset": true])
         default:
             return await errorResponse(.apiNotFound, host: host)

@@ -8,6 +8,24 @@ extension EmulatorState {
         memberStates = states
     }
 
+    /// `Throttling.User` answers per action over the management account and every member (members' quotas are
+    /// their own, so their throttled answers are counted in their states).
+    func throttledCountsOfEveryAccount() async -> [String: Int] {
+        var counts = throttled
+        for member in memberStates.values {
+            counts.merge(await member.throttledCounts(), uniquingKeysWith: +)
+        }
+        return counts
+    }
+
+    /// Resets the request log of the management account and of every member.
+    func resetRequestLogOfEveryAccount() async {
+        resetRequestLog()
+        for member in memberStates.values {
+            await member.resetRequestLog()
+        }
+    }
+
     /// The account an AccessKey belongs to: a member's own key, an STS key issued into a member, or else the
     /// management account.
     func account(ofAccessKey accessKeyId: String) -> String {

@@ -2,10 +2,14 @@
 /// state of the account that owns it; the request log stays the management state's.
 struct OrganisationKubernetesBackend: KubernetesBackend {
     let management: EmulatorState
-    /// Member states in a fixed order, searched for clusters the management state does not hold.
+    /// Member states in a fixed order, searched for clusters neither `owners` nor the management state know
+    /// (created while serving).
     let members: [EmulatorState]
+    /// The member state owning each generated member cluster.
+    let owners: [String: EmulatorState]
 
     func owner(_ clusterId: String) async -> EmulatorState {
+        if let owner = owners[clusterId] { return owner }
         if await management.cluster(clusterId) != nil { return management }
         for member in members where await member.cluster(clusterId) != nil {
             return member
