@@ -194,7 +194,7 @@ struct OrganisationTests {
         try await withEmulatorServer { emulator in
             let none = try await rpc(emulator, ["Action": "ListAccounts"])
             #expect(none.status == 404)
-            #expect(none.code == "NotExists.ResourceDirectory")
+            #expect(none.code == "EntityNotExists.ResourceDirectory")
         }
     }
 

@@ -233,7 +233,7 @@ extension CSError {
 
     /// ResourceManager: the caller's account has no resource directory.
     static let resourceDirectoryNotEnabled = gateway(
-        404, "NotExists.ResourceDirectory", "The resource directory for the account is not enabled.")
+        404, "EntityNotExists.ResourceDirectory", "The resource directory for the account is not enabled.")
 
     static func folderNotFound(_ id: String) -> CSError {
         gateway(404, "EntityNotExists.Folder", "The specified folder does not exist: \(id)")
