@@ -111,7 +111,7 @@ struct EmulatorOptions: ParsableArguments {
 
     @Option(
         name: .customLong("member-rate-limit"),
-        help: "Calls per second allowed per CS API in each member account's own quota (with --members).")
+        help: "Calls per second per CS API in each member account's own quota (with --members; default: --rate-limit).")
     var memberRateLimit: Double?
 
     func emulatorConfiguration() throws -> EmulatorConfiguration {

@@ -338,6 +338,22 @@ struct OrganisationTests {
         }
     }
 
+    @Test("a member without a rate limit of its own has the management account's, in buckets of its own")
+    func inheritedQuota() async throws {
+        var configuration = Self.configuration()
+        configuration.faults.all.rateLimit = RateLimit(perSecond: 0.001, burst: 1)
+        configuration.organisation?.members[0].rateLimit = nil
+        try await withEmulatorServer(configuration) { emulator in
+            let management = CSTestClient(emulator)
+            #expect(try await management.call("GET", "/api/v1/clusters").status == 200)
+            #expect(try await management.call("GET", "/api/v1/clusters").code == "Throttling.User")
+            let member = try client(
+                emulator, credentials: try await assumeRole(emulator, account: Self.members[0].accountId))
+            #expect(try await member.call("GET", "/api/v1/clusters").status == 200)
+            #expect(try await member.call("GET", "/api/v1/clusters").code == "Throttling.User")
+        }
+    }
+
     @Test("the generated organisation nests folders, has an inactive member and one without its role")
     func generated() {
         let organisation = EmulatorOrganisation.generate(members: 6, clustersPerMember: 2)

@@ -113,7 +113,8 @@ public struct EmulatorMemberAccount: Sendable, Equatable {
     /// The member's own fleet (give it its own seed so fleets differ).
     public var fleet: FleetSpecification
     public var role: EmulatorMemberRole
-    /// The member's own per-API rate limit (its quota is its own), applied to every CS action it calls.
+    /// The member's own per-API rate limit, replacing the management configuration's on every CS action. Either
+    /// way the member's buckets are its own: its calls never spend another account's quota.
     public var rateLimit: RateLimit?
     /// AccessKeys of the member itself (its calls see its own fleet; it may not list the directory).
     public var accessKeys: [EmulatorAccessKey]
@@ -138,12 +139,18 @@ public struct EmulatorMemberAccount: Sendable, Equatable {
     }
 
     /// The configuration of the member's own state: its fleet, no keys of its own in that state (the management
-    /// state authenticates), its rate limit on every action, the management configuration's clock and timings.
+    /// state authenticates), the management configuration's faults (with this member's rate limit when it has
+    /// one), clock and timings.
     func stateConfiguration(from management: EmulatorConfiguration) -> EmulatorConfiguration {
         var configuration = management
         configuration.accessKeys = []
         configuration.fleet = .generated(fleet)
-        configuration.faults = FaultConfiguration(all: APIFaults(rateLimit: rateLimit))
+        if let rateLimit {
+            configuration.faults.all.rateLimit = rateLimit
+            for action in configuration.faults.perAPI.keys {
+                configuration.faults.perAPI[action]?.rateLimit = rateLimit
+            }
+        }
         configuration.seed = fleet.seed
         configuration.accountId = accountId
         configuration.organisation = nil
