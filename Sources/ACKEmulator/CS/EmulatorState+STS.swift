@@ -12,30 +12,11 @@ extension EmulatorState {
             parameters.merge(CSRequest.parseForm(String(decoding: request.body, as: UTF8.self))) { _, form in form }
         }
         guard parameters["Action"] == "AssumeRole" else { return .failure(.apiNotFound) }
-        guard let accessKeyId = parameters["AccessKeyId"], !accessKeyId.isEmpty else {
-            return .failure(.gateway(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action."))
-        }
-        guard let signature = parameters["Signature"], !signature.isEmpty else {
-            return .failure(.gateway(400, "MissingSignature", "Signature is mandatory for this action."))
-        }
-        let secret: String
-        switch secretAndToken(accessKeyId: accessKeyId, token: parameters["SecurityToken"]) {
-        case .success(let value): secret = value
+        let accessKeyId: String
+        switch authenticateRPC(request, parameters: parameters) {
+        case .success(let principal): accessKeyId = principal.accessKeyId
         case .failure(let error): return .failure(error)
         }
-        guard let timestampText = parameters["Timestamp"] else {
-            return .failure(.gateway(400, "MissingTimestamp", "Timestamp is mandatory for this action."))
-        }
-        guard let timestamp = SigningDate.parseISO8601(timestampText) else { return .failure(.timeStampFormat) }
-        guard abs(timestamp.timeIntervalSince(clock())) <= tolerance else { return .failure(.timeStampExpired) }
-        guard let nonce = parameters["SignatureNonce"], !nonce.isEmpty else { return .failure(.missingNonce) }
-        let expected = RPCSigner.signature(method: request.method, parameters: parameters, secret: secret)
-        guard constantTimeEquals(expected, signature) else {
-            return .failure(
-                .signatureMismatch(stringToSign: RPCSigner.stringToSign(method: request.method, parameters: parameters))
-            )
-        }
-        if let error = useNonce(nonce, accessKeyId: accessKeyId) { return .failure(error) }
 
         guard let roleArn = parameters["RoleArn"], !roleArn.isEmpty else {
             return .failure(.gateway(400, "MissingRoleArn", "RoleArn is mandatory for this action."))
