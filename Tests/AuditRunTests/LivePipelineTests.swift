@@ -105,7 +105,9 @@ final class LivePipelineTests {
             let cut = outcome.report.findings.filter { $0.reason == .collectionFailed }
             #expect(!cut.isEmpty)
             #expect(cut.allSatisfy { $0.status == .unknown })
-            #expect(cut.contains { $0.message.contains("Throttling") }, "the last API error is named")
+            // Each names the limit; the last API error (Throttling) only when the cluster's add-on call was tried
+            // before the limit, which a loaded machine may not reach.
+            #expect(cut.allSatisfy { $0.message.contains("--max-duration 6 s") }, "\(cut.map(\.message))")
             #expect(outcome.completenessNotes.contains { $0.contains("not audited") })
             #expect(outcome.report.notices.contains { $0.contains("not audited") })
         }
