@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure request signing (V3 ACS3-HMAC-SHA256, ROA HMAC-SHA1, RPC HMAC-SHA1).
@@ -106,6 +109,16 @@ let package = Package(
             dependencies: ["Audit", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // Scan history in a shared PostgreSQL database (`--store postgres://…`): the same store as History's SQLite one.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "History", "Audit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Terraform HCL, Terraform plan JSON and ROS templates -> planned evidence with source locations.
         .target(
             name: "InfrastructureAsCode",
@@ -133,8 +146,22 @@ let package = Package(
             name: "AuditRun",
             dependencies: [
                 "Audit", "Evidence", "LiveCollection", "Reports", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
-                "Suppressions", "History", "InfrastructureAsCode", "Remediation",
+                "Suppressions", "History", "PostgresStore", "InfrastructureAsCode", "Remediation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // `ackguard serve`: scheduled scans, Prometheus metrics, the dashboard, change alerts.
+        .target(
+            name: "Service",
+            dependencies: [
+                "AuditRun", "Audit", "History", "Reports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -143,7 +170,7 @@ let package = Package(
             name: "ackguard",
             dependencies: [
                 "AuditRun", "Audit", "Evidence", "LiveCollection", "Reports", "AlibabaCloud", "KubernetesAPI",
-                "ACKEmulator", "Suppressions", "History", "InfrastructureAsCode", "Remediation",
+                "ACKEmulator", "Suppressions", "History", "InfrastructureAsCode", "Remediation", "Service",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -208,6 +235,20 @@ let package = Package(
                 "TestSupport",
                 "LiveCollection", "Evidence", "Audit", "AlibabaCloud", "KubernetesAPI", "ACKEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["TestSupport", "PostgresStore", "History", "Audit"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "TestSupport", "Service", "AuditRun", "Audit", "History", "ACKEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

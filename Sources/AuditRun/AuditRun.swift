@@ -15,31 +15,26 @@ public struct AuditRequest: Sendable {
         case live(LiveSettings)
     }
 
-    /// Where the scan is kept.
-    public enum HistoryPolicy: Sendable, Equatable {
-        /// Not stored.
-        case off
-        /// The default database (``HistoryStore/defaultPath(environment:home:)``).
-        case standard
-        case at(path: String)
-    }
-
     public var source: Source
     public var options: AuditOptions
     /// A suppression file (YAML) of accepted findings.
     public var suppressions: String?
     public var history: HistoryPolicy
+    /// This run's part of a sharded scan (`--shard K/N`, `--run-id`), or `nil` for a whole scan.
+    public var part: ScanPart?
     public var environment: [String: String]
     public var toolVersion: String
 
     public init(
         source: Source, options: AuditOptions = AuditOptions(), suppressions: String? = nil,
-        history: HistoryPolicy = .off, environment: [String: String] = [:], toolVersion: String
+        history: HistoryPolicy = .off, part: ScanPart? = nil, environment: [String: String] = [:],
+        toolVersion: String
     ) {
         self.source = source
         self.options = options
         self.suppressions = suppressions
         self.history = history
+        self.part = part
         self.environment = environment
         self.toolVersion = toolVersion
     }
@@ -148,7 +143,7 @@ public struct AuditRun: Sendable {
     /// checked. A bad one is an input error before anything is read, not a warning after the audit.
     struct Prepared {
         var suppressions: SuppressionFile?
-        var historyPath: String?
+        var history: HistoryTarget?
     }
 
     func prepare() throws -> Prepared {
@@ -160,22 +155,7 @@ public struct AuditRun: Sendable {
                 throw RunFailure(error.description)
             }
         }
-        let environment = request.environment
-        switch request.history {
-        case .off:
-            return Prepared(suppressions: suppressions, historyPath: nil)
-        case .standard:
-            let home = HomeDirectory.path(environment: environment)
-            return Prepared(
-                suppressions: suppressions, historyPath: HistoryStore.defaultPath(environment: environment, home: home))
-        case .at(let path):
-            do {
-                try HistoryStore.checkPath(path, folderMayBeMissing: false)
-            } catch {
-                throw RunFailure("unusable history database", at: "--history", error.description)
-            }
-            return Prepared(suppressions: suppressions, historyPath: path)
-        }
+        return Prepared(suppressions: suppressions, history: try prepareHistory())
     }
 
     // MARK: - Gathering: where each cluster's evidence comes from
@@ -258,14 +238,7 @@ public struct AuditRun: Sendable {
                 kind: source.kind, regions: source.regions, account: accounts.count == 1 ? accounts.first : nil,
                 location: source.location),
             rules: request.options.rules.sorted(), findings: findings, notices: notices)
-        var warnings: [String] = []
-        if let historyPath = prepared.historyPath {
-            do {
-                try HistoryStore(path: historyPath).record(report, scope: HistoryStore.scope(of: report))
-            } catch {
-                warnings.append("warning: the scan was not stored in the history (\(historyPath)): \(error)")
-            }
-        }
+        let warnings = await recordHistory(report, in: prepared.history)
         var exitCode = report.summary.exitCode
         if !source.failedRegions.isEmpty && exitCode == ExitStatus.clean { exitCode = ExitStatus.incomplete }
         return AuditOutcome(

@@ -164,7 +164,15 @@ struct FaultSoakTests {
             compared += 1
         }
         #expect(compared == 2 * (Self.clusters - plan.unreachable.count))
-        #expect(relisted > 0, "the deletions while listing shifted no page: the re-listing went untested")
+        // A page shifts only when the answer that carried a deleted cluster reached the client; when every such
+        // answer was lost (reset or past its deadline on a loaded machine), the retries listed the region without
+        // it and there was nothing to re-list.
+        let carriedDeletions = Set(plan.deletedWhileListing.keys).subtracting(missing)
+        if carriedDeletions.isEmpty {
+            print("soak: every page that carried a deleted cluster went unanswered; re-listing not exercised")
+        } else {
+            #expect(relisted > 0, "\(carriedDeletions.sorted()) listed, then deleted, yet no region was re-listed")
+        }
     }
 
     /// The finding as if its cluster had been listed once.

@@ -1,0 +1,6 @@
+import Service
+import Testing
+
+@Suite struct ServiceSkeletonTests {
+    @Test func apiStartsAtZero() { #expect(ServiceVersion.api == 0) }
+}
