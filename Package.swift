@@ -156,7 +156,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "AuditRun", "Audit", "History", "Reports",
+                "AuditRun", "Audit", "History", "Reports", "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -246,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "TestSupport", "Service", "AuditRun", "Audit", "History", "ACKEmulator",
+                "TestSupport", "Service", "AuditRun", "Audit", "History", "ACKEmulator", "JSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
