@@ -1,10 +1,12 @@
 import AlibabaCloud
 import Audit
+import BoundedConcurrency
 import Evidence
 import Foundation
 import History
 import LiveCollection
 import Suppressions
+import Synchronization
 
 /// What to audit and what to do with the findings, resolved from the command line (or a schedule).
 public struct AuditRequest: Sendable {
@@ -168,6 +170,10 @@ public struct AuditRun: Sendable {
         var failedRegions: [String: String] = [:]
         var listingPages: [JSONValue] = []
         var callCounts: [String: Int] = [:]
+        /// Accounts not audited (not active, role not assumable, not readable): completeness notes.
+        var notes: [String] = []
+        /// Notes that change nothing in the verdict (an empty shard).
+        var information: [String] = []
     }
 
     func gatherSaved(_ folder: String, into gathered: Gathered) async throws -> SourceSummary {
@@ -179,33 +185,73 @@ public struct AuditRun: Sendable {
 
     func gatherLive(_ session: LiveSession, into gathered: Gathered) async throws -> SourceSummary {
         var summary = SourceSummary(kind: session.sourceKind, regions: [], location: session.location)
+        summary.notes = session.accountNotes
+        summary.information = session.information
         var regions = Set<String>()
-        // --role-arn: one account after another, each cluster's findings carrying its account id.
-        for account in session.accounts {
-            let collector = LiveCollector(client: account.client, options: session.collectionOptions)
-            let observer = observer
-            let run = self
-            let result = try await collector.collect(
-                handle: { documents in
-                    try await observer?(documents)
-                    var evidence = documents.evidenceOrFailure()
-                    if let accountId = account.accountId { evidence.record.accountId = accountId }
-                    await gathered.add(run.evaluated(evidence, listing: documents.descriptions.first?.value))
-                },
-                progress: { done, total in run.progress?(done, total) })
-            regions.formUnion(result.regions)
-            summary.listingPages += result.listingPages
-            summary.failedRegions.merge(result.failedRegions) { first, _ in first }
-            summary.callCounts.merge(await account.client.callCounts, uniquingKeysWith: +)
+        // Several accounts at once (--account-concurrency), each with its own client (its own rate limiters) and
+        // its share of --concurrency, so that clusters in progress stay within --concurrency in all.
+        let width = max(1, min(session.accountConcurrency, session.accounts.count))
+        var shared = session.collectionOptions
+        shared.concurrency = max(1, shared.concurrency / width)
+        let options = shared
+        let tally = ProgressTally(accounts: session.accounts.count, progress: progress)
+        let run = self
+        let results = await boundedFanOut(Array(session.accounts.enumerated()), width: width) { index, account in
+            do {
+                let collector = LiveCollector(client: account.client, options: options)
+                let result = try await collector.collect(
+                    handle: { documents in
+                        try await run.observer?(documents)
+                        var evidence = documents.evidenceOrFailure()
+                        if let accountId = account.accountId { evidence.record.accountId = accountId }
+                        if let name = account.accountName { evidence.record.accountName = name }
+                        await gathered.add(run.evaluated(evidence, listing: documents.descriptions.first?.value))
+                    },
+                    progress: { done, total in tally.update(account: index, done: done, total: total) })
+                return Result<AccountCollection, any Error>.success(
+                    AccountCollection(
+                        regions: result.regions, listingPages: result.listingPages,
+                        failedRegions: result.failedRegions, callCounts: await account.client.callCounts))
+            } catch {
+                return .failure(error)
+            }
+        }
+        for (account, result) in zip(session.accounts, results) {
+            switch result {
+            case .success(let collected):
+                regions.formUnion(collected.regions)
+                summary.listingPages += collected.listingPages
+                summary.failedRegions.merge(collected.failedRegions) { first, _ in first }
+                summary.callCounts.merge(collected.callCounts, uniquingKeysWith: +)
+            case .failure(let error):
+                // An explicit --role-arn account that cannot be read ends the run, as before; a Resource Directory
+                // member is one note and the others stand.
+                guard account.isDirectoryMember else { throw error }
+                let failure = RunFailure.classify(error, endpoint: session.location)
+                let name = account.accountName.map { " (\(LiveConnector.inert($0)))" } ?? ""
+                summary.notes.append("account \(account.accountId ?? "?")\(name) not audited: \(failure)")
+                summary.callCounts.merge(await account.client.callCounts, uniquingKeysWith: +)
+            }
         }
         summary.regions = regions.sorted()
         return summary
     }
 
+    /// What one account's collection gave.
+    struct AccountCollection: Sendable {
+        var regions: [String]
+        var listingPages: [JSONValue]
+        var failedRegions: [String: String]
+        var callCounts: [String: Int]
+    }
+
     /// One cluster's findings: each rule of the request evaluated once.
     func evaluated(_ evidence: ClusterEvidence, listing: JSONValue?) -> EvaluatedCluster {
-        EvaluatedCluster(
-            listing: listing, evidence: evidence, findings: AuditEngine.evaluate(evidence, options: request.options))
+        var findings = AuditEngine.evaluate(evidence, options: request.options)
+        if let name = evidence.record.accountName {
+            for index in findings.indices { findings[index].accountName = name }
+        }
+        return EvaluatedCluster(listing: listing, evidence: evidence, findings: findings)
     }
 
     // MARK: - After: one path for every source
@@ -215,7 +261,8 @@ public struct AuditRun: Sendable {
     {
         var findings = AuditEngine.sorted(await gathered.findings)
         let clusters = await gathered.clusters
-        var completeness = source.failedRegions.sorted { $0.key < $1.key }.map { region, error in
+        var completeness = source.notes.sorted()
+        completeness += source.failedRegions.sorted { $0.key < $1.key }.map { region, error in
             "region \(region) was not listed completely, clusters may be missing: \(error)"
         }
         let unfinished = clusters.filter { $0.collectionError != nil }.sorted { $0.clusterId < $1.clusterId }
@@ -223,7 +270,7 @@ public struct AuditRun: Sendable {
             let others = unfinished.count > 1 ? " (and \(unfinished.count - 1) other cluster(s))" : ""
             completeness.append("cluster \(first.clusterId)\(others) not audited: \(first.collectionError!)")
         }
-        var notices = completeness
+        var notices = completeness + source.information
         if let suppressions = prepared.suppressions {
             let tags = Dictionary(clusters.map { ($0.clusterId, $0.tags) }, uniquingKeysWith: { first, _ in first })
             let applied = suppressions.apply(to: findings, today: Self.localDate(now()), tags: tags)
@@ -240,7 +287,9 @@ public struct AuditRun: Sendable {
             rules: request.options.rules.sorted(), findings: findings, notices: notices)
         let warnings = await recordHistory(report, in: prepared.history)
         var exitCode = report.summary.exitCode
-        if !source.failedRegions.isEmpty && exitCode == ExitStatus.clean { exitCode = ExitStatus.incomplete }
+        if (!source.failedRegions.isEmpty || !source.notes.isEmpty) && exitCode == ExitStatus.clean {
+            exitCode = ExitStatus.incomplete
+        }
         return AuditOutcome(
             report: report, completenessNotes: completeness, warnings: warnings, exitCode: exitCode,
             clusters: await gathered.evaluated, listingPages: source.listingPages, callCounts: source.callCounts,
@@ -303,5 +352,27 @@ extension AuditRun {
             throw RunFailure(error.description)
         }
         return outcome
+    }
+}
+
+/// The progress of several accounts collected at once, summed: each account's collector reports its own done and
+/// total; the run's progress is their sums.
+final class ProgressTally: Sendable {
+    private let counts: Mutex<[(done: Int, total: Int)]>
+    private let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+
+    init(accounts: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?) {
+        counts = Mutex(Array(repeating: (0, 0), count: accounts))
+        self.progress = progress
+    }
+
+    func update(account: Int, done: Int, total: Int) {
+        guard let progress else { return }
+        let sums = counts.withLock { counts -> (Int, Int) in
+            guard counts.indices.contains(account) else { return (0, 0) }
+            counts[account] = (done, total)
+            return counts.reduce((0, 0)) { ($0.0 + $1.done, $0.1 + $1.total) }
+        }
+        progress(sums.0, sums.1)
     }
 }

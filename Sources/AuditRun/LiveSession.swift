@@ -3,6 +3,7 @@ import AlibabaCloud
 import AsyncHTTPClient
 import Audit
 import Foundation
+import History
 import KubernetesAPI
 import LiveCollection
 
@@ -28,8 +29,33 @@ public struct LiveSettings: Sendable {
     public var readTimeout: Duration = .seconds(10)
     public var callBudget: Duration = .seconds(60)
     public var maxDuration: Duration?
+    /// Audit every member account of the Resource Directory (`--resource-directory`), by AssumeRole into
+    /// ``memberRole`` of each; implied by ``resourceDirectoryFolder``.
+    public var resourceDirectory = false
+    /// Only the members of this folder and of every folder below it (`--rd-folder`).
+    public var resourceDirectoryFolder: String?
+    /// Only these member accounts (`--account`); empty: every member.
+    public var includedAccounts: [String] = []
+    /// Never these member accounts (`--exclude-account`).
+    public var excludedAccounts: [String] = []
+    /// The RAM role assumed in each member account (`--member-role`).
+    public var memberRole = LiveSettings.defaultMemberRole
+    /// Accounts collected at once (`--account-concurrency`); clusters in progress stay bounded by ``concurrency``.
+    public var accountConcurrency = LiveSettings.defaultAccountConcurrency
+    /// The ResourceManager endpoint (`--rm-endpoint`); default `https://resourcemanager.aliyuncs.com`, the demo's
+    /// emulator with `demo`.
+    public var resourceManagerEndpoint: String?
+    /// This run's shard of the accounts (`--shard K/N`, with `--run-id`): only accounts whose
+    /// ``AccountShard/index(ofAccount:count:)`` is `shard.index` are audited.
+    public var shard: ScanPart?
+
+    public static let defaultMemberRole = "ResourceDirectoryAccountAccessRole"
+    public static let defaultAccountConcurrency = 4
 
     public init() {}
+
+    /// Whether the accounts come from the Resource Directory.
+    public var usesResourceDirectory: Bool { resourceDirectory || resourceDirectoryFolder != nil }
 
     /// What is wrong with these settings, as one line naming the option, or `nil`: ranges, role ARNs and region ids
     /// are checked before anything connects.
@@ -53,6 +79,40 @@ public struct LiveSettings: Sendable {
         }
         if context != nil && kubeconfig == nil { return "--context needs --kubeconfig" }
         if demo && endpoint != nil { return "--demo starts its own endpoint; drop --endpoint" }
+        return organisationProblem
+    }
+
+    /// What is wrong with the Resource Directory and shard settings, or `nil`.
+    var organisationProblem: String? {
+        if usesResourceDirectory && !roleArns.isEmpty {
+            return "--resource-directory finds the accounts itself; it does not combine with --role-arn"
+        }
+        if let folder = resourceDirectoryFolder {
+            do { try ResourceManagerClient.validate(folderId: folder) } catch { return "--rd-folder: \(error)" }
+        }
+        for (option, ids) in [("--account", includedAccounts), ("--exclude-account", excludedAccounts)] {
+            if !ids.isEmpty && !usesResourceDirectory { return "\(option) needs --resource-directory" }
+            for id in ids {
+                do { try MemberAccount.validate(accountId: id) } catch { return "\(option): \(error)" }
+            }
+        }
+        do {
+            _ = try memberRoleArn(accountId: "1000000000000000", roleName: memberRole)
+        } catch {
+            return "--member-role: \(error)"
+        }
+        if accountConcurrency < 1 || accountConcurrency > 64 {
+            return "--account-concurrency must be between 1 and 64"
+        }
+        if let shard {
+            if !usesResourceDirectory && roleArns.isEmpty {
+                return "--shard divides accounts: it needs --resource-directory or --role-arn"
+            }
+            if let problem = ScanPart.problem(withRunId: shard.runId) { return "--run-id: \(problem)" }
+            if !(1...AccountShard.maxCount).contains(shard.count) || !(1...shard.count).contains(shard.index) {
+                return "--shard \(shard.index)/\(shard.count): expected 1 <= K <= N <= \(AccountShard.maxCount)"
+            }
+        }
         return nil
     }
 }
@@ -63,7 +123,18 @@ public struct LiveSession: Sendable {
     /// One account of the run: its CS client, and the account id when it came from a role ARN.
     public struct Account: Sendable {
         public var accountId: String?
+        /// The member's display name in the Resource Directory (`--resource-directory`), else `nil`.
+        public var accountName: String?
+        /// A Resource Directory member: a failure to collect it is a completeness note, not the end of the run.
+        public var isDirectoryMember = false
         public var client: CSClient
+
+        public init(accountId: String?, accountName: String? = nil, isDirectoryMember: Bool = false, client: CSClient) {
+            self.accountId = accountId
+            self.accountName = accountName
+            self.isDirectoryMember = isDirectoryMember
+            self.client = client
+        }
     }
 
     /// The base credentials' client (the first account without `--role-arn`).
@@ -76,6 +147,13 @@ public struct LiveSession: Sendable {
     public var location: String
     /// True when the run talks to the in-process demo emulator (it answers at once: short polling intervals).
     public var isEmulated: Bool
+    /// Accounts collected at once (each account's collection gets its share of the cluster concurrency).
+    public var accountConcurrency = 1
+    /// What the account discovery could not audit (inactive members, roles that cannot be assumed): completeness
+    /// notes of the run.
+    public var accountNotes: [String] = []
+    /// Notes that change nothing in the verdict (a shard without accounts).
+    public var information: [String] = []
 }
 
 /// Connects as `settings` say (the demo emulator, the endpoint, the credential chain, each role), runs `body`, and
@@ -89,7 +167,9 @@ public func withLiveSession<T: Sendable>(
     var emulator: Emulator?
     if settings.demo {
         do {
-            emulator = try await Emulator.start(.demo())
+            var configuration = EmulatorConfiguration.demo()
+            if settings.usesResourceDirectory { configuration.organisation = LiveSettings.demoOrganisation }
+            emulator = try await Emulator.start(configuration)
         } catch {
             throw RunFailure("cannot start the demo emulator", "\(error)")
         }
@@ -115,6 +195,15 @@ public func withLiveSession<T: Sendable>(
     return try result.get()
 }
 
+extension LiveSettings {
+    /// The demo's organisation with `--resource-directory`: the management account (the demo fleet) and four
+    /// members of four clusters each, one of them not active (`member-03`) and one without the role
+    /// (`member-02`), so that the notes of an organisation audit show.
+    static var demoOrganisation: EmulatorOrganisation {
+        EmulatorOrganisation.generate(members: 4, clustersPerMember: 4)
+    }
+}
+
 /// Turns settings into a session: each check is an input error naming the setting.
 struct LiveConnector {
     var settings: LiveSettings
@@ -131,11 +220,25 @@ struct LiveConnector {
         options.endpoint = endpoint
         let credentials = try await baseCredentials(stsEndpoint: stsEndpoint)
         let client = CSClient(httpClient: httpClient, credentials: credentials, options: options)
-        var accounts: [LiveSession.Account] = []
+        var selection = AccountSelection()
         let roleEnvironment = CredentialEnvironment(
             variables: environment, homeDirectory: HomeDirectory.path(environment: environment),
             profile: settings.profile, stsEndpoint: stsEndpoint ?? emulator?.endpoint)
+        if settings.shard != nil && !settings.usesResourceDirectory && settings.roleArns.isEmpty {
+            throw RunFailure("--shard divides accounts", "it needs --resource-directory or --role-arn")
+        }
+        if settings.usesResourceDirectory {
+            let managerText = settings.resourceManagerEndpoint ?? emulator?.endpoint.absoluteString
+            let managerEndpoint =
+                try managerText.map { try Self.url($0, option: "--rm-endpoint") }
+                ?? ResourceManagerClient.defaultEndpoint
+            selection = try await directoryAccounts(
+                base: credentials, roleEnvironment: roleEnvironment, options: options,
+                resourceManagerEndpoint: managerEndpoint)
+        }
         for roleArn in settings.roleArns {
+            let roleAccount = accountId(fromRoleArn: roleArn) ?? roleArn
+            guard inShard(roleAccount) else { continue }
             let role = RAMRoleARNCredentialProvider(
                 base: credentials, roleArn: roleArn, sessionName: "ackguard-audit", environment: roleEnvironment,
                 httpClient: httpClient)
@@ -144,12 +247,19 @@ struct LiveConnector {
             } catch {
                 throw RunFailure("cannot assume the role", at: roleArn, "\(error)")
             }
-            accounts.append(
+            selection.accounts.append(
                 .init(
-                    accountId: accountId(fromRoleArn: roleArn) ?? roleArn,
+                    accountId: roleAccount,
                     client: CSClient(httpClient: httpClient, credentials: role, options: options)))
         }
-        if accounts.isEmpty { accounts = [.init(accountId: nil, client: client)] }
+        if let shard = settings.shard, !settings.roleArns.isEmpty, selection.accounts.isEmpty {
+            selection.information.append(
+                "shard \(shard.index)/\(shard.count) of run \(shard.runId) holds none of the --role-arn accounts: nothing to audit"
+            )
+        }
+        let accounts =
+            settings.usesResourceDirectory || !settings.roleArns.isEmpty
+            ? selection.accounts : [.init(accountId: nil, client: client)]
         var collection = LiveCollectionOptions(
             regions: settings.regions.isEmpty ? nil : settings.regions, concurrency: settings.concurrency,
             kubernetes: try kubernetesAccess(), readCoverage: readCoverage, clusterTimeout: settings.clusterTimeout,
@@ -158,7 +268,9 @@ struct LiveConnector {
         return LiveSession(
             client: client, accounts: accounts, collectionOptions: collection,
             sourceKind: emulator == nil ? .live : .emulator,
-            location: endpoint?.absoluteString ?? "Alibaba Cloud CS API", isEmulated: emulator != nil)
+            location: endpoint?.absoluteString ?? "Alibaba Cloud CS API", isEmulated: emulator != nil,
+            accountConcurrency: settings.accountConcurrency, accountNotes: selection.notes,
+            information: selection.information)
     }
 
     static func url(_ text: String, option: String) throws -> URL {

@@ -14,10 +14,22 @@ public struct CSVReportRenderer: ReportRenderer {
     public init() {}
 
     public func render(_ report: AuditReport) -> String {
-        var output = Self.record(Self.header)
-        for finding in report.findings { output += Self.record(Self.fields(finding)) }
+        // `accountName` (after `accountId`) only when a finding has one (a Resource Directory audit): the columns
+        // of every other report stay as they were.
+        let named = report.findings.contains { $0.accountName != nil }
+        var header = Self.header
+        if named { header.insert("accountName", at: Self.accountNameColumn) }
+        var output = Self.record(header)
+        for finding in report.findings {
+            var fields = Self.fields(finding)
+            if named { fields.insert(finding.accountName ?? "", at: Self.accountNameColumn) }
+            output += Self.record(fields)
+        }
         return output
     }
+
+    /// Where `accountName` goes when present: right after `accountId`.
+    static let accountNameColumn = header.firstIndex(of: "accountId")! + 1
 
     static func fields(_ finding: Finding) -> [String] {
         [

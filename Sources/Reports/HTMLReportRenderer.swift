@@ -226,7 +226,9 @@ public struct HTMLReportRenderer: ReportRenderer {
                 ("Rule", "\(finding.rule.rawValue): \(finding.rule.title)"),
                 ("Compliance", finding.compliance.joined(separator: ", ")),
             ]
-            if let account = finding.accountId { facts.append(("Account", account)) }
+            if let account = finding.accountId {
+                facts.append(("Account", finding.accountName.map { "\(account) (\($0))" } ?? account))
+            }
             if finding.location == nil {
                 facts.append(("Cluster", "\(finding.clusterName) (\(finding.clusterId))"))
                 facts.append(("Region", finding.regionId))

@@ -83,6 +83,7 @@ public struct JSONReportRenderer: ReportRenderer {
             "compliance": .array(finding.compliance.map(JSONValue.string)),
         ]
         if let account = finding.accountId { object["accountId"] = .string(account) }
+        if let name = finding.accountName { object["accountName"] = .string(name) }
         if let location = finding.location {
             object["file"] = .string(location.file)
             object["line"] = .number(Double(location.line))

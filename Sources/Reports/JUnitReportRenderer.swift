@@ -143,7 +143,9 @@ public struct JUnitReportRenderer: ReportRenderer {
             "reason: \(finding.reason.rawValue)",
             "location: \(ReportText.place(finding))",
         ]
-        if let account = finding.accountId { lines.append("account: \(account)") }
+        if let account = finding.accountId {
+            lines.append("account: \(account)" + (finding.accountName.map { " (\($0))" } ?? ""))
+        }
         if finding.location == nil { lines.append("cluster name: \(finding.clusterName)") }
         for key in finding.evidence.keys.sorted() {
             lines.append("evidence \(key): \(finding.evidence[key]!.serialized())")

@@ -58,7 +58,11 @@ public struct OCSFReportRenderer: ReportRenderer {
         var cloud: [String: JSONValue] = ["provider": "Alibaba Cloud"]
         if !finding.regionId.isEmpty { cloud["region"] = .string(finding.regionId) }
         if let account = finding.accountId ?? report.source.account {
-            cloud["account"] = ["uid": .string(account), "type": "Alibaba Cloud Account", "type_id": 99]
+            var object: [String: JSONValue] = [
+                "uid": .string(account), "type": "Alibaba Cloud Account", "type_id": 99,
+            ]
+            if let name = finding.accountName { object["name"] = .string(name) }
+            cloud["account"] = .object(object)
         }
 
         var unmapped: [String: JSONValue] = [

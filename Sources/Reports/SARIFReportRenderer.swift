@@ -120,6 +120,7 @@ public struct SARIFReportRenderer: ReportRenderer {
             "evidence": .object(finding.evidence),
         ]
         if let account = finding.accountId { properties["accountId"] = .string(account) }
+        if let name = finding.accountName { properties["accountName"] = .string(name) }
         if let before = finding.statusBeforeStrict { properties["statusBeforeStrict"] = .string(before.rawValue) }
         var result: [String: JSONValue] = [
             "ruleId": .string(finding.rule.rawValue),

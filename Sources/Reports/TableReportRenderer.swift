@@ -78,7 +78,8 @@ public struct TableReportRenderer: ReportRenderer {
     public func render(_ report: AuditReport) -> String {
         let multipleRules = Set(report.findings.map(\.rule)).count > 1
         let isIaC = report.findings.contains { $0.location != nil }
-        let multipleAccounts = Set(report.findings.compactMap(\.accountId)).count > 1
+        let multipleAccounts =
+            Set(report.findings.compactMap(\.accountId)).count > 1 || report.findings.contains { $0.accountName != nil }
         let rows = report.findings.map { row($0, rule: multipleRules, account: multipleAccounts) }
         var output = ""
         if rows.isEmpty {
@@ -113,8 +114,9 @@ public struct TableReportRenderer: ReportRenderer {
         if name.isEmpty { name = finding.clusterName }
         var cluster = named && !id.isEmpty ? "\(finding.clusterName) (\(id))" : name
         if account, let accountId = finding.accountId {
-            cluster = accountId + "/" + cluster
-            name = accountId + "/" + name
+            let prefix = accountId + (finding.accountName.map { " (\($0))" } ?? "")
+            cluster = prefix + "/" + cluster
+            name = prefix + "/" + name
         }
         var status = finding.status.rawValue
         if finding.suppression != nil { status += " (suppressed)" }

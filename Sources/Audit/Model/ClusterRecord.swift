@@ -18,6 +18,8 @@ public struct ClusterRecord: Sendable, Hashable {
     public var parameters: [String: String]?
     /// The account the cluster belongs to, when the record says (`parameters["ALIYUN::AccountId"]`).
     public var accountId: String?
+    /// The account's name (a Resource Directory member's display name), when the run knows it.
+    public var accountName: String?
     /// Where the record came from, e.g. `clusters.json` or `GET /api/v1/clusters`.
     public var sources: [String]
     /// The record as received (merged when several sources described the cluster).

@@ -13,6 +13,8 @@ public struct Finding: Sendable, Hashable {
     public var remediation: Remediation
     /// The account the cluster belongs to, when known.
     public var accountId: String?
+    /// The account's name (a Resource Directory member's display name), when known.
+    public var accountName: String?
     /// Where in infrastructure code the finding points (`ackguard iac`), else nil.
     public var location: SourceLocation?
     /// Set when `--strict` turned warnings into this FAIL; the status the rule itself gave.

@@ -20,6 +20,7 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var liveOptions: LiveOptions
+    @OptionGroup var shardOptions: ShardOptions
     @OptionGroup var resultOptions: ResultOptions
 
     @Flag(name: .shortAndLong, help: "No progress bar.")
@@ -29,14 +30,25 @@ struct AuditCommand: AsyncParsableCommand {
         if savedFolder != nil && (liveOptions.demo || liveOptions.endpoint != nil) {
             throw ValidationError("--from audits saved files; it does not combine with --demo or --endpoint")
         }
+        if savedFolder != nil && shardOptions.shard != nil {
+            throw ValidationError("--shard divides live accounts; it does not combine with --from")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        if shardOptions.shard != nil,
+            let problem = shardOptions.applied(to: liveOptions.resolved(), environment: environment).problem
+        {
+            throw ValidationError(problem)
+        }
     }
 
     /// The request this command line makes.
     func resolved(environment: [String: String]) -> AuditRequest {
-        AuditRequest(
-            source: savedFolder.map { .saved(folder: $0) } ?? .live(liveOptions.resolved()),
+        let settings = shardOptions.applied(to: liveOptions.resolved(), environment: environment)
+        return AuditRequest(
+            source: savedFolder.map { .saved(folder: $0) } ?? .live(settings),
             options: ruleOptions.auditOptions, suppressions: resultOptions.suppressions,
-            history: resultOptions.historyPolicy, environment: environment, toolVersion: ACKGuard.version)
+            history: resultOptions.historyPolicy, part: settings.shard, environment: environment,
+            toolVersion: ACKGuard.version)
     }
 
     func run() async throws {

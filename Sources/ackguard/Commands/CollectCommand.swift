@@ -21,16 +21,28 @@ struct CollectCommand: AsyncParsableCommand {
     var coverage = false
 
     @OptionGroup var liveOptions: LiveOptions
+    @OptionGroup var shardOptions: ShardOptions
 
     @Flag(name: .shortAndLong, help: "No progress bar.")
     var quiet = false
 
+    func validate() throws {
+        let environment = ProcessInfo.processInfo.environment
+        if shardOptions.shard != nil,
+            let problem = shardOptions.applied(to: liveOptions.resolved(), environment: environment).problem
+        {
+            throw ValidationError(problem)
+        }
+    }
+
     func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = shardOptions.applied(to: liveOptions.resolved(), environment: environment)
         let audit = AuditRun(
             AuditRequest(
-                source: .live(liveOptions.resolved()),
+                source: .live(settings),
                 options: AuditOptions(rules: coverage ? [.networkPolicySupport, .networkPolicyCoverage] : []),
-                environment: ProcessInfo.processInfo.environment, toolVersion: ACKGuard.version))
+                part: settings.shard, environment: environment, toolVersion: ACKGuard.version))
         let outcome = try await Terminal.withProgress(quiet: quiet) { progress in
             var audit = audit
             audit.progress = progress

@@ -1,6 +1,8 @@
+import AlibabaCloud
 import ArgumentParser
 import AuditRun
 import Foundation
+import History
 import LiveCollection
 
 /// Where and how a live audit reads the account and its clusters.
@@ -77,6 +79,43 @@ struct LiveOptions: ParsableArguments {
             """)
     var maxDuration: Int?
 
+    @Flag(
+        help: """
+            Audit every member account of the Resource Directory: list them with ResourceManager ListAccounts (the \
+            management account's or a delegated administrator's credentials) and assume --member-role in each.
+            """)
+    var resourceDirectory = false
+
+    @Option(
+        name: .customLong("rd-folder"),
+        help: ArgumentHelp(
+            "Only the members of this Resource Directory folder and the folders below it (implies --resource-directory).",
+            valueName: "id"))
+    var resourceDirectoryFolder: String?
+
+    @Option(
+        name: .customLong("account"),
+        help: ArgumentHelp("With --resource-directory: only this member account (repeatable).", valueName: "id"))
+    var includedAccounts: [String] = []
+
+    @Option(
+        name: .customLong("exclude-account"),
+        help: ArgumentHelp("With --resource-directory: skip this member account (repeatable).", valueName: "id"))
+    var excludedAccounts: [String] = []
+
+    @Option(help: "The RAM role assumed in each member account.")
+    var memberRole = LiveSettings.defaultMemberRole
+
+    @Option(help: "Member accounts collected at once (1-64); --concurrency stays the bound on clusters in all.")
+    var accountConcurrency = LiveSettings.defaultAccountConcurrency
+
+    @Option(
+        name: .customLong("rm-endpoint"),
+        help: ArgumentHelp(
+            "Send ResourceManager calls to this base URL (default https://resourcemanager.aliyuncs.com).",
+            valueName: "url"))
+    var resourceManagerEndpoint: String?
+
     func validate() throws {
         if let problem = resolved().problem { throw ValidationError(problem) }
     }
@@ -100,6 +139,61 @@ struct LiveOptions: ParsableArguments {
         settings.readTimeout = .seconds(readTimeout)
         settings.callBudget = .seconds(callBudget)
         settings.maxDuration = maxDuration.map { .seconds($0) }
+        settings.resourceDirectory = resourceDirectory
+        settings.resourceDirectoryFolder = resourceDirectoryFolder
+        settings.includedAccounts = includedAccounts
+        settings.excludedAccounts = excludedAccounts
+        settings.memberRole = memberRole
+        settings.accountConcurrency = accountConcurrency
+        settings.resourceManagerEndpoint = resourceManagerEndpoint
+        return settings
+    }
+}
+
+/// `--shard K/N` and `--run-id`: this runner's share of the accounts of one organisation scan.
+struct ShardOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            """
+            Audit only shard K of N (1 <= K <= N <= 1000) of the accounts (--resource-directory or --role-arn): an \
+            account is in shard 1 + (the first 8 bytes of SHA-256 of its id, big-endian) mod N, so N runners cover \
+            every account exactly once.
+            """, valueName: "K/N"))
+    var shard: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Ties the shards of one scan together ([A-Za-z0-9._-], 1-128); default JOB_NAME, else a fresh UUID.",
+            valueName: "id"))
+    var runId: String?
+
+    func validate() throws {
+        if let shard {
+            do { _ = try AccountShard.parse(shard) } catch { throw ValidationError(error.description) }
+        } else if runId != nil {
+            throw ValidationError("--run-id names the run of a --shard; give --shard K/N")
+        }
+        if let runId, let problem = ScanPart.problem(withRunId: runId) {
+            throw ValidationError("--run-id: \(problem)")
+        }
+        if shard != nil, runId == nil, let job = ProcessInfo.processInfo.environment["JOB_NAME"], !job.isEmpty,
+            let problem = ScanPart.problem(withRunId: job)
+        {
+            throw ValidationError("JOB_NAME (the default --run-id): \(problem); give --run-id")
+        }
+    }
+
+    /// This run's part, or `nil` without `--shard`.
+    func part(environment: [String: String]) -> ScanPart? {
+        guard let shard, let parsed = try? AccountShard.parse(shard) else { return nil }
+        let runId = runId ?? ScanPart.defaultRunId(environment: environment) { UUID().uuidString.lowercased() }
+        return ScanPart(runId: runId, index: parsed.index, count: parsed.count)
+    }
+
+    /// `settings` with this run's part.
+    func applied(to settings: LiveSettings, environment: [String: String]) -> LiveSettings {
+        var settings = settings
+        settings.shard = part(environment: environment)
         return settings
     }
 }
