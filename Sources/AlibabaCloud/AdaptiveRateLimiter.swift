@@ -3,22 +3,25 @@
 /// Alibaba Cloud documents its API limits as "N per second" and publishes no burst, so the limiter finds the rate
 /// itself, and a rate measured while a burst is being spent is not the rate. It works in three phases:
 ///
-/// 1. **Slow start.** With an `initialWindow`, at most that many calls are in flight, one more for every success
-///    (the window doubles each round trip), so a large fleet does not open with a flood of throttled calls. Without
-///    one, calls go out unpaced. The first `Throttling*` answer ends it: calls are paced at once at half the send
+/// 1. **Slow start.** With an `initialWindow`, at most that many calls are in flight, spread over the round trip
+///    once one is known (not sent back to back into a bucket of one call); the window grows by half each round trip,
+///    and by at most eight calls a round trip once it is large (limited slow start), so a large fleet does not open
+///    with a flood of throttled calls, nor find a large burst's end with a huge window in flight. Without one,
+///    calls go out unpaced. The first `Throttling*` answer ends it: calls are paced at once at half the send
 ///    rate of the last round trip, then at the share of it that got through among the calls of the window still in
 ///    flight (they went to the same emptied bucket).
 /// 2. **Discovery.** The rate grows by half each round trip until a throttle answers, and then drops to just below
 ///    the rate at which the throttled call went out: on a gateway with a small burst the first throttle comes as
 ///    the rate crosses the gateway's, so that is the gateway's rate.
 /// 3. **Paced.** While calls succeed, the rate probes upward, slowly at first and faster the longer nothing is
-///    throttled (`probePerSecond`, at most 10% a second), so a raised quota or a quieter neighbour is found. The
-///    first throttle after a quiet `measurementWindow` steps back 4% below the rate its call went out at, or to
+///    throttled (`probePerSecond`, at most 5% a second), so a raised quota or a quieter neighbour is found. The
+///    first throttle after a quiet `measurementWindow` steps back 6% below the rate its call went out at, or to
 ///    the admitted rate when that is lower (`State.estimatedRate`: successes per second over the window, measured
 ///    only once the limiter has been paced for a whole window, so no burst is in it). When throttles stay dense
 ///    (10% or more of the window's answers), as when a large burst hid the limit until the rate was well past it,
 ///    the rate is cut to the share of a sample of answers that got through; a cut that does not thin the throttles
-///    is not repeated (they are then timing noise at a tiny burst, or throttling whatever the pace). Sparse
+///    is not repeated (they are then timing noise at a tiny burst, or throttling whatever the pace), unless it was
+///    held to its deepest factor and so could not thin them. Sparse
 ///    throttles within the window of a decision are ignored, so noise does not ratchet the rate down.
 ///
 /// Calls are released on a schedule, so a pump that wakes late on a busy machine catches up (by at most two
@@ -36,7 +39,7 @@ public actor AdaptiveRateLimiter {
         /// The deepest cut of one decision on dense throttles: the rate never drops below this factor of it at once.
         public var decreaseFactor: Double
         /// Once paced: per second of calls sent at the full rate, the rate grows by this fraction times the square of
-        /// the windows since the last decision (at least one call per second, at most 10% a second): barely at first,
+        /// the windows since the last decision (at least one call per second, at most 5% a second): barely at first,
         /// faster the longer nothing is throttled.
         public var probePerSecond: Double
         /// Window over which throttled shares and the admitted rate are measured; also how long a decision holds
@@ -124,7 +127,7 @@ public actor AdaptiveRateLimiter {
     /// Answers needed after a throttle before a cut is decided on their throttled share.
     private static let minimumSample = 8
     /// How far below the rate of a throttled call a step back goes (a margin for timing noise at a tiny burst).
-    private static let stepBack = 0.04
+    private static let stepBack = 0.06
     /// The deepest cut right after a step back: the step was nearly enough.
     private static let cutAfterStepBack = 0.92
     /// The deepest cut of the send rate that ended slow start (a sample of calls sent after the bucket emptied).
@@ -133,11 +136,15 @@ public actor AdaptiveRateLimiter {
     /// round trip).
     private static let discoveryGrowth = 0.405
     /// The fastest probe, as a fraction of the rate per second.
-    private static let probeCeiling = 0.1
+    private static let probeCeiling = 0.05
     /// A cut whose throttled share is still at least this fraction of the previous cut's did not help...
     private static let unhelpedCut = 0.8
     /// ...unless most answers are throttles: then the rate is clearly too high, and cuts go on.
     private static let majority = 0.5
+    /// Slow start: the window grows by this many calls per success (by half each round trip)...
+    private static let slowStartGrowth = 0.5
+    /// ...and by at most this many calls per round trip once it is large (limited slow start, as RFC 3742).
+    private static let slowStartStep = 8.0
     /// How many intervals a late pump may make up for by releasing calls back to back.
     private static let catchUpIntervals = 2
     /// The rate grows only while callers send at least this share of it.
@@ -176,6 +183,7 @@ public actor AdaptiveRateLimiter {
     private var increases = 0
     private var inFlight = 0
     private var slowStartWindow: Int?
+    private var slowStartCredit = 0.0
 
     public init(action: String, configuration: Configuration = Configuration(), runtime: ClientRuntime = .system) {
         self.action = action
@@ -227,7 +235,14 @@ public actor AdaptiveRateLimiter {
         let used = inFlight
         settle()
         if rate == nil, let window = slowStartWindow, 2 * used >= window {
-            slowStartWindow = window + 1
+            // By half a call per success (half the window each round trip), at most `slowStartStep` calls a round
+            // trip: a gateway's burst hides its rate until the bucket is empty, and every call in flight then is
+            // throttled, so the window must not be far past the rate when that happens.
+            slowStartCredit += min(Self.slowStartGrowth, Self.slowStartStep / Double(window))
+            if slowStartCredit >= 1 {
+                slowStartCredit -= 1
+                slowStartWindow = window + 1
+            }
         }
         defer { resumeWaiters() }
         if pendingCut != nil { cutIfSampled(at: now) }
@@ -341,7 +356,9 @@ public actor AdaptiveRateLimiter {
             lastDecision = (now, .cut)
             return
         }
-        lastCutShare = share
+        // A cut held to its deepest factor could not thin the throttles much: the next one is not judged by it
+        // (else a rate 70% over the gateway's stayed there, a clamped cut taken for one that did not help).
+        lastCutShare = 1 - share < cut.deepest ? nil : share
         decide(next, at: now, kind: .cut)
     }
 
@@ -400,7 +417,7 @@ public actor AdaptiveRateLimiter {
 
     /// Whether a call may go out at `now` under the current rate.
     private func isDue(_ now: ContinuousClock.Instant) -> Bool {
-        guard rate != nil, let nextSlot else { return true }
+        guard rate != nil || (currentWindow != nil && roundTrip != nil), let nextSlot else { return true }
         return now >= nextSlot
     }
 
@@ -411,6 +428,9 @@ public actor AdaptiveRateLimiter {
             let interval = Duration.seconds(1 / rate)
             let start = catchingUp ? max(nextSlot ?? now, now - interval * Self.catchUpIntervals) : now
             nextSlot = start + interval
+        } else if let window = currentWindow, let roundTrip {
+            // Slow start: the window's calls spread over the round trip, not sent back to back into the bucket.
+            nextSlot = now + max(roundTrip, configuration.minimumRoundTrip) / window
         } else {
             nextSlot = now
         }
@@ -435,7 +455,7 @@ public actor AdaptiveRateLimiter {
                 waiter.continuation.resume(returning: release(at: now, catchingUp: true))
                 continue
             }
-            guard rate != nil, let nextSlot else { continue }
+            guard rate != nil || (currentWindow != nil && roundTrip != nil), let nextSlot else { continue }
             do {
                 try await sleep(now.duration(to: nextSlot))
             } catch {

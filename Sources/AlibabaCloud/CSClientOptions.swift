@@ -25,7 +25,7 @@ public struct CSClientOptions: Sendable {
     public var userAgent: String
     /// Adaptive (AIMD) rate limiting per API action, starting with a slow-start window of 32 calls in flight (enough
     /// for every region's listing at once); `nil` disables it.
-    public var rateLimiting: AdaptiveRateLimiter.Configuration? = AdaptiveRateLimiter.Configuration(initialWindow: 32)
+    public var rateLimiting: AdaptiveRateLimiter.Configuration? = AdaptiveRateLimiter.Configuration(initialWindow: 8)
     /// Clock, sleep and randomness.
     public var runtime: ClientRuntime = .system
 

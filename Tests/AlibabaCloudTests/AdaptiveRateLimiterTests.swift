@@ -51,7 +51,7 @@ struct AdaptiveRateLimiterTests {
         let after = await limiter.state
         #expect(after.decreases == state.decreases + 1)
         let rate = try #require(after.rate)
-        #expect(rate < paced && rate >= paced / 2 * 0.96 - 0.001, "\(rate) from \(paced)")
+        #expect(rate < paced && rate >= paced / 2 * 0.94 - 0.001, "\(rate) from \(paced)")
     }
 
     @Test func pacesCallsAtTheCurrentRate() async throws {

@@ -46,16 +46,46 @@ struct ScaleLimiterTests {
         #expect(await limiter.state.window == 4)
         #expect(await limiter.state.inFlight == 4)
 
-        // A success widens the window by one while at least half of it is in use: of the four answers with 4, 3, 2
-        // and 1 calls in flight, the first two count, so the window grows to 6.
+        // A success widens the window by half a call while at least half of it is in use (by half each round
+        // trip): of the four answers with 4, 3, 2 and 1 calls in flight, the first two count, so the window grows
+        // to 5.
         for ticket in tickets { await limiter.recordSuccess(ticket) }
         let state = await limiter.state
-        #expect(state.window == 6)
+        #expect(state.window == 5)
         #expect(state.inFlight == 0)
         #expect(state.rate == nil, "no throttle yet: unpaced")
-        for _ in 0..<6 { _ = try await limiter.acquire() }
-        #expect(await limiter.state.inFlight == 6)
+        for _ in 0..<5 { _ = try await limiter.acquire() }
+        #expect(await limiter.state.inFlight == 5)
         #expect(await limiter.waitingCount == 0)
+    }
+
+    @Test("slow start spreads the window's calls over the round trip once one is known")
+    func slowStartPacesWithinTheRoundTrip() async throws {
+        let clock = ManualClock()
+        let limiter = AdaptiveRateLimiter(action: "A", configuration: .init(initialWindow: 8), runtime: clock.runtime)
+        let first = try await limiter.acquire()
+        clock.advance(.milliseconds(100))
+        await limiter.recordSuccess(first)
+        var sent: [ContinuousClock.Instant] = []
+        for _ in 0..<4 { sent.append(try await limiter.acquire().sentAt) }
+        // A window of 8 over a round trip of 100 ms: 12.5 ms apart, not back to back into the gateway's bucket.
+        for (earlier, later) in zip(sent, sent.dropFirst()) {
+            #expect(earlier.duration(to: later) >= .microseconds(12_400), "\(earlier.duration(to: later))")
+        }
+        #expect(await limiter.state.window == 8)
+    }
+
+    @Test("a large slow-start window grows by at most 8 calls a round trip (limited slow start)")
+    func largeWindowGrowsLinearly() async throws {
+        let clock = ManualClock()
+        let limiter = AdaptiveRateLimiter(action: "A", configuration: .init(initialWindow: 64), runtime: clock.runtime)
+        var tickets: [AdaptiveRateLimiter.Ticket] = []
+        for _ in 0..<64 { tickets.append(try await limiter.acquire()) }
+        clock.advance(.milliseconds(100))
+        // A round trip's worth of answers: by half (32 calls) it would be; limited, about 8 at most.
+        for ticket in tickets { await limiter.recordSuccess(ticket) }
+        let window = try #require(await limiter.state.window)
+        #expect(window > 64 && window <= 72, "window \(window) after a round trip at 64")
     }
 
     @Test("one-at-a-time callers do not widen the window")
@@ -94,7 +124,9 @@ struct ScaleLimiterTests {
         let rate: Double
         let burst: Int
         var latency: Duration = .milliseconds(100)
-        var initialWindow: Int? = 32
+        /// Each call's one-way delay varies uniformly by this much in all (a seeded generator: the same every run).
+        var jitter: Duration = .zero
+        var initialWindow: Int? = CSClientOptions().rateLimiting?.initialWindow
         /// Calls in flight at most, as `--concurrency` bounds a fleet audit's clusters.
         var concurrency = 128
 
@@ -125,6 +157,7 @@ struct ScaleLimiterTests {
             var refilled = start
             var inFlight: [(answerAt: ContinuousClock.Instant, ticket: AdaptiveRateLimiter.Ticket, ok: Bool)] = []
             var remaining = calls
+            var random = UnitRandom()
             var result = Run(finished: start, state: await limiter.state)
             while remaining > 0 {
                 // Answers due by now come back first.
@@ -147,7 +180,9 @@ struct ScaleLimiterTests {
                     continue
                 }
                 let ticket = try await limiter.acquire()
-                let arrival = ticket.sentAt + latency / 2
+                let shift = jitter * (random.unit() - 0.5)
+                // The bucket sees calls in the order they arrive; a call jittered before the last one waits for it.
+                let arrival = max(ticket.sentAt + latency / 2 + shift, refilled)
                 tokens = min(Double(burst), tokens + seconds(refilled.duration(to: arrival)) * rate)
                 refilled = arrival
                 let ok = tokens >= 1
@@ -156,7 +191,8 @@ struct ScaleLimiterTests {
                     result.admitted.append(arrival)
                 }
                 result.sent += 1
-                inFlight.append((ticket.sentAt + latency, ticket, ok))
+                inFlight.append((ticket.sentAt + latency + shift, ticket, ok))
+                if shift != .zero { inFlight.sort { $0.answerAt < $1.answerAt } }
             }
             result.finished = runtime.monotonicNow()
             result.state = await limiter.state
@@ -186,14 +222,63 @@ struct ScaleLimiterTests {
         #expect(wall <= 1.2 * floor, "\(wall) s for a floor of \(floor) s, burst \(burst)")
         let share = Double(run.throttled) / Double(run.sent)
         let detail = "\(run.throttled) of \(run.sent) calls throttled, gateway \(rate)/s burst \(burst)"
-        #expect(share <= 0.12, Comment(rawValue: detail))
-        // At 50/s the end of slow start (a window of calls into an emptied bucket) and a step back every few
-        // seconds cost 8-10% of a 1,000-call run: over issue 17's 5%. Recorded, so that a fix shows up here.
+        // Issue 17's target: at most 5% of the calls throttled. With a burst of a whole second of calls the bucket
+        // hides the rate until it is empty, and the calls then in flight are throttled: 6-8% of a run this short.
+        // Recorded, so that a fix shows up here.
         withKnownIssue(Comment(rawValue: detail), isIntermittent: true) {
             #expect(share <= 0.05, Comment(rawValue: detail))
         } when: {
-            rate < 100
+            burst >= Int(rate) && rate > 100
         }
+    }
+
+    /// The sweep the README's simulation table comes from: every gateway with one-way delays jittered by 0, 1 and
+    /// 2 ms. Prints wall/floor and the throttled share of each run; holds them to loose bounds (a burst of one call
+    /// with jitter cannot be run at the rate without throttles: see the README).
+    @Test("simulated sweep with jitter: printed, and within loose bounds")
+    func jitteredSweep() async throws {
+        for jitter in [0, 1, 2] {
+            for (rate, burst) in Self.gateways {
+                var gateway = Gateway(rate: rate, burst: burst)
+                gateway.jitter = .milliseconds(jitter)
+                let run = try await gateway.run(calls: 1_000)
+                let floor = Double(run.admitted.count - burst) / rate + 0.1
+                let wall = seconds(run.admitted[0].duration(to: run.finished)) + 0.05
+                let share = Double(run.throttled) / Double(run.sent)
+                let line =
+                    "limiter sim: Q=\(Int(rate)) B=\(burst) jitter=\(jitter)ms wall/floor="
+                    + String(
+                        format: "%.2f throttled=%.1f%% (%d of %d)", wall / floor, 100 * share, run.throttled, run.sent)
+                print(line)
+                #expect(wall <= 1.6 * floor, Comment(rawValue: line))
+                #expect(share <= 0.08, Comment(rawValue: line))
+            }
+        }
+    }
+
+    /// A small window that ends slow start below the gateway's rate reaches the rate by discovery; a cut right after
+    /// a step back may go no deeper than 8%, and such a clamped cut used to count as one that "did not thin the
+    /// throttles", so every later cut was skipped and the limiter stayed 70% over a 50/s gateway with a third of its
+    /// calls throttled.
+    @Test("a cut held to its deepest factor does not stop the next cut")
+    func clampedCutDoesNotStopTheNextCut() async throws {
+        var gateway = Gateway(rate: 50, burst: 5)
+        gateway.initialWindow = 4
+        let run = try await gateway.run(calls: 1_000)
+        let paced = try #require(run.state.rate)
+        #expect(paced <= 1.1 * 50, "paces at \(paced)/s, gateway 50/s burst 5")
+        let share = Double(run.throttled) / Double(run.sent)
+        #expect(share <= 0.08, "\(run.throttled) of \(run.sent) calls throttled")
+    }
+}
+
+/// A seeded linear congruential generator: jitter that is the same on every run.
+private struct UnitRandom {
+    var state: UInt64 = 42
+
+    mutating func unit() -> Double {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Double(state >> 11) / Double(UInt64(1) << 53)
     }
 }
 
