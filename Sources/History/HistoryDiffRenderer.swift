@@ -9,10 +9,35 @@ public struct HistoryDiffRenderer: Sendable {
     }
 
     public func render(_ diff: HistoryDiff) -> String {
+        render(diff, notes: [])
+    }
+
+    /// With `notes` (a sharded run's missing shards): `note:` lines under the heading, or a `notes` array.
+    public func render(_ diff: HistoryDiff, notes: [String]) -> String {
         switch format {
-        case .json: Self.document(diff).serialized(pretty: true) + "\n"
-        case .table: text(diff)
+        case .json:
+            var document = Self.document(diff)
+            if !notes.isEmpty, case .object(var object) = document {
+                object["notes"] = .array(notes.map(JSONValue.string))
+                document = .object(object)
+            }
+            return document.serialized(pretty: true) + "\n"
+        case .table:
+            var output = text(diff)
+            if !notes.isEmpty, let end = output.firstIndex(of: "\n") {
+                let lines = notes.map { "note: \(InertText.escaped($0))\n" }.joined()
+                output.insert(contentsOf: lines, at: output.index(after: end))
+            }
+            return output
         }
+    }
+
+    /// `scan 12`, or `run nightly-42` for a sharded run assembled from its parts.
+    static func label(_ scan: ScanSummary, capitalised: Bool = false) -> String {
+        if let part = scan.part, part.index == 0 {
+            return "\(capitalised ? "Run" : "run") \(InertText.escaped(part.runId))"
+        }
+        return "\(capitalised ? "Scan" : "scan") \(scan.id)"
     }
 
     public static func document(_ diff: HistoryDiff) -> JSONValue {
@@ -59,7 +84,9 @@ public struct HistoryDiffRenderer: Sendable {
     }
 
     func text(_ diff: HistoryDiff) -> String {
-        var output = "Scan \(diff.old.id) (\(diff.old.finishedAt)) -> scan \(diff.new.id) (\(diff.new.finishedAt))\n"
+        var output =
+            "\(Self.label(diff.old, capitalised: true)) (\(diff.old.finishedAt)) -> \(Self.label(diff.new)) "
+            + "(\(diff.new.finishedAt))\n"
         if !diff.sameScope {
             output +=
                 "note: the scans have different scopes:\n  old \(InertText.escaped(diff.old.scope))\n"

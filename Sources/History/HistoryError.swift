@@ -10,6 +10,8 @@ public enum HistoryError: Error, Sendable, Equatable, CustomStringConvertible {
     case scanNotFound(path: String, id: Int64)
     /// `diff` without both ids needs two scans of the same scope.
     case notEnoughScans(path: String, scope: String?, found: Int)
+    /// No part of this sharded run is stored.
+    case runNotFound(path: String, runId: String)
     /// A stored row does not hold what ackguard writes.
     case corruptRow(path: String, table: String, id: Int64, problem: String)
 
@@ -26,6 +28,8 @@ public enum HistoryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notEnoughScans(let path, let scope, let found):
             "history database \(path): a diff needs two scans"
                 + (scope.map { " of the same scope (\($0))" } ?? "") + ", found \(found)"
+        case .runNotFound(let path, let runId):
+            "history database \(path): no scan of run '\(runId)' (see `ackguard history`)"
         case .corruptRow(let path, let table, let id, let problem):
             "history database \(path): \(table) row \(id) is not readable: \(problem)"
         }

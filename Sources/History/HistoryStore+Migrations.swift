@@ -6,6 +6,8 @@ extension HistoryStore {
     ///
     /// - `v1`: `scan` (one row per audit) and `finding` (one row per finding, cascading with its scan).
     /// - `v2`: infrastructure-code locations, suppressions, strict and run notices.
+    /// - `v3`: the shard a scan row holds (`runId`, `shardIndex`, `shardCount`; null for a whole scan), at most one
+    ///   row per run id and shard.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -53,6 +55,15 @@ extension HistoryStore {
                 table.add(column: "suppressionExpires", .text)
                 table.add(column: "statusBeforeStrict", .text)
             }
+        }
+        migrator.registerMigration("v3") { db in
+            try db.alter(table: "scan") { table in
+                table.add(column: "runId", .text)
+                table.add(column: "shardIndex", .integer)
+                table.add(column: "shardCount", .integer)
+            }
+            try db.execute(
+                sql: "CREATE UNIQUE INDEX scan_on_run_shard ON scan(runId, shardIndex) WHERE runId IS NOT NULL")
         }
         return migrator
     }

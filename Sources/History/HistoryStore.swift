@@ -8,7 +8,7 @@ import GRDB
 /// writes are `IMMEDIATE` transactions. The schema comes from append-only, string-named migrations
 /// (`HistoryStore.migrator`). Findings are stored as the history's own versioned document (``FindingDocument``), plus
 /// the columns that identify and classify them; a finding holds no secrets, so neither does the history.
-public struct HistoryStore: Sendable {
+public struct HistoryStore: ScanStore {
     /// The database file.
     public let path: String
     let writer: any DatabaseWriter
@@ -201,25 +201,36 @@ public struct HistoryStore: Sendable {
 
     // MARK: - Writing
 
-    /// Stores a report; returns the new scan's id.
+    /// The database file, as ``ScanStore`` names stores.
+    public var location: String { path }
+
+    /// Stores a report; returns the new scan's id. With a `part`, the scan of the same run id and shard index (and
+    /// its findings) is replaced in the same transaction.
     @discardableResult
-    public func record(_ report: AuditReport, scope: String) throws(HistoryError) -> Int64 {
+    public func record(_ report: AuditReport, scope: String, part: ScanPart? = nil) throws(HistoryError) -> Int64 {
+        if let problem = part?.problem {
+            throw .database(path: path, operation: "recording the scan", reason: problem)
+        }
         let summary = report.summary
         do {
             return try writer.write { db in
+                if let part {
+                    try db.execute(
+                        sql: "DELETE FROM scan WHERE runId = ? AND shardIndex = ?", arguments: [part.runId, part.index])
+                }
                 try db.execute(
                     sql: """
                         INSERT INTO scan (scope, startedAt, finishedAt, toolName, toolVersion, sourceKind, regions,
                             account, rules, passCount, failCount, notApplicableCount, unknownCount, suppressedCount,
-                            sourceLocation, notices)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            sourceLocation, notices, runId, shardIndex, shardCount)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         scope, report.startedAt, report.finishedAt, report.toolName, report.toolVersion,
                         report.source.kind.rawValue, Self.jsonText(report.source.regions), report.source.account,
                         Self.jsonText(report.rules.map(\.rawValue)), summary[.pass], summary[.fail],
                         summary[.notApplicable], summary[.unknown], summary.suppressed, report.source.location,
-                        Self.jsonText(report.notices),
+                        Self.jsonText(report.notices), part?.runId, part?.index, part?.count,
                     ])
                 let scanId = db.lastInsertedRowID
                 for finding in report.findings {
@@ -294,6 +305,22 @@ public struct HistoryStore: Sendable {
         return findings
     }
 
+    /// The stored parts of the sharded run `runId`, by shard index.
+    public func parts(runId: String) throws(HistoryError) -> [ScanSummary] {
+        let rows: [Row]
+        do {
+            rows = try writer.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM scan WHERE runId = ? ORDER BY shardIndex, id", arguments: [runId])
+            }
+        } catch {
+            throw .database(path: path, operation: "reading the parts of a run", reason: Self.reason(error))
+        }
+        var scans: [ScanSummary] = []
+        for row in rows { scans.append(try scanSummary(row)) }
+        return scans
+    }
+
     /// What changed from scan `old` to scan `new`.
     public func diff(old: Int64, new: Int64) throws(HistoryError) -> HistoryDiff {
         HistoryDiff(
@@ -333,7 +360,7 @@ public struct HistoryStore: Sendable {
         }
     }
 
-    func latestScans(scope: String, limit: Int, before: Int64? = nil) throws(HistoryError) -> [Int64] {
+    public func latestScans(scope: String, limit: Int, before: Int64? = nil) throws(HistoryError) -> [Int64] {
         do {
             return try writer.read { db in
                 try Int64.fetchAll(
@@ -365,7 +392,9 @@ public struct HistoryStore: Sendable {
             id: id, scope: row["scope"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
             toolName: row["toolName"], toolVersion: row["toolVersion"], sourceKind: row["sourceKind"],
             regions: try list("regions"), account: row["account"], sourceLocation: row["sourceLocation"],
-            rules: try list("rules"), counts: counts, suppressed: row["suppressedCount"], notices: try list("notices"))
+            rules: try list("rules"), counts: counts, suppressed: row["suppressedCount"], notices: try list("notices"),
+            part: try ScanColumns.part(
+                runId: row["runId"], index: row["shardIndex"], count: row["shardCount"], scanId: id, store: path))
     }
 
     func storedFinding(_ row: Row) throws(HistoryError) -> StoredFinding {

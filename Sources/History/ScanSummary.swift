@@ -17,11 +17,13 @@ public struct ScanSummary: Sendable, Hashable {
     public var counts: [Status: Int]
     public var suppressed: Int
     public var notices: [String]
+    /// The shard of a sharded scan this row holds (`--shard K/N --run-id`), `nil` for a whole scan.
+    public var part: ScanPart?
 
     public init(
         id: Int64, scope: String, startedAt: String, finishedAt: String, toolName: String, toolVersion: String,
         sourceKind: String, regions: [String], account: String?, sourceLocation: String?, rules: [String],
-        counts: [Status: Int], suppressed: Int, notices: [String]
+        counts: [Status: Int], suppressed: Int, notices: [String], part: ScanPart? = nil
     ) {
         self.id = id
         self.scope = scope
@@ -37,6 +39,7 @@ public struct ScanSummary: Sendable, Hashable {
         self.counts = counts
         self.suppressed = suppressed
         self.notices = notices
+        self.part = part
     }
 
     public subscript(status: Status) -> Int { counts[status] ?? 0 }

@@ -98,7 +98,7 @@ import Testing
             columns.scan == [
                 "id", "scope", "startedAt", "finishedAt", "toolName", "toolVersion", "sourceKind", "regions", "account",
                 "rules", "passCount", "failCount", "notApplicableCount", "unknownCount", "suppressedCount",
-                "sourceLocation", "notices",
+                "sourceLocation", "notices", "runId", "shardIndex", "shardCount",
             ])
         #expect(
             columns.finding == [
@@ -143,7 +143,7 @@ import Testing
         }
         let store = try HistoryStore(path: path)
         let applied = try store.writer.read { db in try HistoryStore.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1", "v2"])
+        #expect(applied == ["v1", "v2", "v3"])
         let scan = try #require(try store.scans().first)
         #expect(scan.notices.isEmpty)
         #expect(scan.sourceLocation == nil)
@@ -198,7 +198,7 @@ import Testing
         #expect(check.scans == 2 * perWriter)
         #expect(check.findings == 2 * perWriter * findings.count)
         #expect(check.perScope == ["writer-0=\(perWriter)", "writer-1=\(perWriter)"])
-        #expect(check.migrations == ["v1", "v2"])
+        #expect(check.migrations == ["v1", "v2", "v3"])
         for scan in try store.scans() {
             #expect(try store.findings(scanId: scan.id).map(\.clusterId) == ["c1", "c2", "c3", "c4"])
         }
