@@ -3,7 +3,7 @@ import AuditRun
 import Foundation
 import History
 
-/// `ackguard diff [OLD] [NEW]`: what changed between two stored audits.
+/// `ackguard diff [OLD] [NEW]`: what changed between two stored audits (or two sharded runs).
 struct DiffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
@@ -12,7 +12,8 @@ struct DiffCommand: AsyncParsableCommand {
             Lists new failures, fixed clusters, changed statuses or reasons, and clusters that appeared or
             vanished, matching findings by rule, account and cluster id. Without arguments: the last scan and the
             one before it of the same scope (source, account, regions, rules). With OLD only: OLD and the latest scan
-            of its scope. Scan ids come from `ackguard history`.
+            of its scope. Scan ids come from `ackguard history`. --old-run and --new-run compare two sharded runs,
+            each assembled from its parts; a missing shard is noted (its clusters show as vanished or appeared).
             """
     )
 
@@ -25,19 +26,46 @@ struct DiffCommand: AsyncParsableCommand {
     @Option(name: .customLong("history"), help: ArgumentHelp("The history database.", valueName: "path"))
     var historyPath: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The store: a postgres:// URL (password in the URL or PGPASSWORD) or an SQLite path.", valueName: "url"))
+    var store: String?
+
+    @Option(help: ArgumentHelp("The older sharded run (with --new-run).", valueName: "id"))
+    var oldRun: String?
+
+    @Option(help: ArgumentHelp("The newer sharded run (with --old-run).", valueName: "id"))
+    var newRun: String?
+
     @Option(help: "Output format: table or json.")
     var format: HistoryOutputFormat = .table
 
-    func run() async throws {
-        let (path, store) = try HistoryAccess.openForReading(
-            historyPath, environment: ProcessInfo.processInfo.environment)
-        guard let store else {
-            throw RunFailure(HistoryError.notEnoughScans(path: path, scope: nil, found: 0).description)
+    func validate() throws {
+        if store != nil, historyPath != nil { throw ValidationError("give --store or --history, not both") }
+        if (oldRun == nil) != (newRun == nil) { throw ValidationError("--old-run and --new-run go together") }
+        if oldRun != nil, old != nil || new != nil {
+            throw ValidationError("give scan ids or --old-run/--new-run, not both")
         }
+        for (name, value) in [("--old-run", oldRun), ("--new-run", newRun)] {
+            if let value, let problem = ScanPart.runIdProblem(value) { throw ValidationError("\(name): \(problem)") }
+        }
+    }
+
+    func run() async throws {
+        let (location, store) = try await HistoryAccess.openStore(
+            store: store, historyPath: historyPath, environment: ProcessInfo.processInfo.environment)
+        guard let store else {
+            throw RunFailure(HistoryError.notEnoughScans(path: location, scope: nil, found: 0).description)
+        }
+        let renderer = HistoryDiffRenderer(format: format)
         do {
-            let pair = try store.diffPair(old: old, new: new)
-            Terminal.writeStdout(
-                HistoryDiffRenderer(format: format).render(try store.diff(old: pair.old, new: pair.new)))
+            if let oldRun, let newRun {
+                let (diff, notes) = try await store.diff(oldRun: oldRun, newRun: newRun)
+                Terminal.writeStdout(renderer.render(diff, notes: notes))
+            } else {
+                let pair = try await store.diffPair(old: old, new: new)
+                Terminal.writeStdout(renderer.render(try await store.diff(old: pair.old, new: pair.new)))
+            }
         } catch {
             throw RunFailure(error.description)
         }
