@@ -474,6 +474,12 @@ public struct PostgresStore: ScanStore {
             return "the server asks for a password and none was given (in the URL or PGPASSWORD)"
         case .connectionError:
             let underlying = error.underlying.map { String(describing: $0) } ?? "connection error"
+            for (needle, plain) in [
+                ("Connection refused", "connection refused"), ("timed out", "timed out"),
+                ("No route to host", "no route to host"), ("ENOENT", "no such socket"),
+            ] where underlying.contains(needle) {
+                return "cannot connect: \(plain)"
+            }
             return "cannot connect: \(underlying)"
         default:
             if let underlying = error.underlying { return "\(error.code): \(underlying)" }
