@@ -40,14 +40,23 @@ public struct FixSession: Sendable {
     public static func open<T: Sendable>(
         _ request: FixRequest, events: @escaping FixEventHandler, _ body: (FixSession) async throws -> T
     ) async throws(RunFailure) -> T {
+        // A fix writes with one account's client: a cluster of another account must never be planned, applied or
+        // rolled back with it.
+        if request.live.usesResourceDirectory || request.live.roleArns.count > 1 || request.live.shard != nil {
+            throw RunFailure(
+                "fix works on one account at a time", at: "--resource-directory/--role-arn",
+                "audit the organisation, then fix each account with one --role-arn")
+        }
         do {
             return try await withLiveSession(
                 request.live, environment: request.environment, userAgent: "ackguard/\(request.toolVersion)",
                 readCoverage: false
             ) { session in
-                let collector = LiveCollector(client: session.client, options: session.collectionOptions)
+                // The account audited: the one --role-arn's, else the base credentials'.
+                let client = session.accounts.first?.client ?? session.client
+                let collector = LiveCollector(client: client, options: session.collectionOptions)
                 let context = RemediationContext(
-                    client: session.client, collector: collector,
+                    client: client, collector: collector,
                     timing: RemediationTiming(
                         pollInterval: session.isEmulated ? .milliseconds(100) : .seconds(2),
                         rolloutTimeout: request.rolloutTimeout),
