@@ -100,7 +100,7 @@ public struct AuditRun: Sendable {
     /// the history path are checked before anything is read or any API is called.
     public func run() async throws(RunFailure) -> AuditOutcome {
         do {
-            let prepared = try prepare()
+            let prepared = try await prepare()
             switch request.source {
             case .saved(let folder):
                 let started = now()
@@ -122,7 +122,7 @@ public struct AuditRun: Sendable {
     /// Runs the request's rules over the accounts of an open session (`fix` audits, plans and applies in one).
     public func run(in session: LiveSession) async throws(RunFailure) -> AuditOutcome {
         do {
-            return try await run(in: session, prepared: try prepare())
+            return try await run(in: session, prepared: try await prepare())
         } catch {
             throw RunFailure.classify(error)
         }
@@ -148,7 +148,7 @@ public struct AuditRun: Sendable {
         var history: HistoryTarget?
     }
 
-    func prepare() throws -> Prepared {
+    func prepare() async throws -> Prepared {
         var suppressions: SuppressionFile?
         if let path = request.suppressions {
             do {
@@ -157,7 +157,7 @@ public struct AuditRun: Sendable {
                 throw RunFailure(error.description)
             }
         }
-        return Prepared(suppressions: suppressions, history: try prepareHistory())
+        return Prepared(suppressions: suppressions, history: try await prepareHistory())
     }
 
     // MARK: - Gathering: where each cluster's evidence comes from

@@ -31,7 +31,9 @@ enum HistoryTarget {
 
 extension AuditRun {
     /// The history destination the request names, checked: a bad one is an input error before anything is read.
-    func prepareHistory() throws(RunFailure) -> HistoryTarget? {
+    /// A PostgreSQL store is connected to (and its schema brought up to date) now, so that an unreachable server or
+    /// a refused login stops the run before any API call rather than losing the scan after it.
+    func prepareHistory() async throws(RunFailure) -> HistoryTarget? {
         let environment = request.environment
         var policy = request.history
         var option = "--history"
@@ -58,11 +60,19 @@ extension AuditRun {
             }
             return .sqlite(path: path)
         case .postgres(let url):
+            let at = option == "--history" ? "--store" : option
+            let location: PostgresLocation
             do {
-                return .postgres(url: url, location: try PostgresLocation(url: url, environment: environment))
+                location = try PostgresLocation(url: url, environment: environment)
             } catch {
-                throw RunFailure("unusable store", at: option == "--history" ? "--store" : option, error.description)
+                throw RunFailure("unusable store", at: at, error.description)
             }
+            do {
+                _ = try await PostgresStore.open(url: url, environment: environment)
+            } catch {
+                throw RunFailure("cannot use the store", at: at, error.description)
+            }
+            return .postgres(url: url, location: location)
         }
     }
 
