@@ -423,14 +423,21 @@ def main():
     parser.add_argument("--scratch-path", default=os.path.join(ROOT, ".build-bench"))
     parser.add_argument("--venv", default=os.path.join(ROOT, ".venv-bench"))
     parser.add_argument("--json", help="also write every measurement to this file")
+    parser.add_argument("--organisation", metavar="MxK",
+                        help="instead of the sweep: an organisation of M member accounts with K clusters each "
+                             "(e.g. 50x100), each member with its own rate limit Q (the first of --rates)")
+    parser.add_argument("--account-concurrency", type=int, default=0,
+                        help="with --organisation: pass --account-concurrency to ackguard (default: its own, 4)")
     args = parser.parse_args()
     if args.quick:
         args.clusters, args.sizes = 200, "100,200,400"
 
     binaries = ensure_binaries(os.path.abspath(args.scratch_path), args.skip_build)
-    python = ensure_venv(os.path.abspath(args.venv))
     latency = args.latency_ms / 1000
     rates = [float(q) for q in args.rates.split(",") if q]
+    if args.organisation:
+        return organisation_case(args, binaries, latency, rates[0])
+    python = ensure_venv(os.path.abspath(args.venv))
     burst_specs = [b for b in args.bursts.split(",") if b.strip()]
     sdk_rates = {float(q) for q in args.sdk_rates.split(",") if q}
     sizes = sorted({int(n) for n in args.sizes.split(",") if n})
@@ -496,6 +503,77 @@ def main():
         with open(args.json, "w") as handle:
             json.dump({"machine": machine(), "rows": rows}, handle, indent=2, sort_keys=True)
     return 0 if all(ok for ok, _ in targets.values() if ok is not None) else 1
+
+
+def organisation_case(args, binaries, latency, rate):
+    """One organisation-wide audit: M members of K clusters each behind their own per-API token buckets (Q per
+    second, the emulator's default burst of Q/10), audited with --resource-directory from the management account.
+
+    Floors: the API's (every member at once: the directory listing, one AssumeRole, then the busiest member's chain
+    and paced calls) and the one ackguard's --account-concurrency A chooses (the members in ceil(M'/A) waves, M' the
+    members it can audit)."""
+    match = re.fullmatch(r"(\d+)x(\d+)", args.organisation)
+    if not match:
+        sys.exit("benchmark: --organisation takes MxK, e.g. 50x100")
+    members, per_member = int(match.group(1)), int(match.group(2))
+    burst = burst_for("q/10", rate)
+    log(f"== organisation: {members} members x {per_member} clusters, Q={rate:g}/s per member API, B={burst}, "
+        f"L={args.latency_ms} ms")
+    emulator = Emulator(
+        binaries["ackguard-emulator"], 1, args.seed, args.latency_ms, rate, burst,
+        extra=["--members", str(members), "--member-clusters", str(per_member), "--member-rate-limit", str(rate)])
+    workdir = tempfile.mkdtemp(prefix="ackguard-bench-org-")
+    try:
+        env = dict(os.environ)
+        env.update({
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": KEY_SECRET,
+            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+            "ACKGUARD_NO_METADATA_PROBE": "1", "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
+        })
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+            env.pop(name, None)
+        report = os.path.join(workdir, "org.json")
+        command = [
+            binaries["ackguard"], "audit", "--resource-directory", "--endpoint", emulator.endpoint,
+            "--rm-endpoint", emulator.endpoint, "--sts-endpoint", emulator.endpoint, "--format", "json",
+            "--no-history", "--output", report,
+        ]
+        if args.account_concurrency:
+            command += ["--account-concurrency", str(args.account_concurrency)]
+        time.sleep(1.5)
+        emulator.reset()
+        result = measured(command, env, os.path.join(workdir, "stdout"), first_finding="progress")
+        counts = emulator.requests()
+    finally:
+        emulator.stop()
+    if result["exit"] not in (0, 1, 3):
+        shutil.rmtree(workdir, ignore_errors=True)
+        sys.exit(f"benchmark: ackguard exited {result['exit']}:\n{result['stderr'][-2000:]}")
+    with open(report) as handle:
+        findings = json.load(handle)["findings"]
+    shutil.rmtree(workdir, ignore_errors=True)
+    accounts = {f.get("accountId") for f in findings}
+    audited = len(accounts)
+    calls = counts.get("counts", {})
+    throttled = sum(counts.get("throttled", {}).values())
+    cs_calls = sum(v for k, v in calls.items() if not k.startswith("k8s:"))
+    # Per member: its listing (one page per region it has clusters in, at most), then per cluster the add-on call
+    # and the kubeconfig at most: the busiest API needs per_member calls, beyond the burst paced at Q.
+    member_floor = latency * 5 + max(per_member - burst, 0) / rate
+    api_floor = latency * 2 + member_floor  # ListAccounts, AssumeRole, then every member at once
+    width = args.account_concurrency or 4
+    waves = math.ceil(audited / width)
+    tool_floor = latency * 2 + waves * member_floor
+    print()
+    print(f"| members | clusters | Q/s per member | accounts audited | wall s | API floor s | floor at A={width} s | "
+          "wall/floor(A) | first finding s | CPU s | peak RSS MB | CS calls | throttled |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    first = result.get("first_finding")
+    print(f"| {members} | {len(findings)} | {rate:g} | {audited} | {result['wall']:.2f} | {api_floor:.2f} | "
+          f"{tool_floor:.2f} | {result['wall'] / tool_floor:.2f} | {first if first is None else round(first, 2)} | "
+          f"{result['cpu']:.2f} | {result['rss_mb']:.0f} | {cs_calls} | {throttled} "
+          f"({100 * throttled / max(cs_calls, 1):.1f}%) |")
+    return 0
 
 
 def label(run):
