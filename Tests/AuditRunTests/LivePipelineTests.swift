@@ -99,6 +99,18 @@ final class LivePipelineTests {
             var settings = settings
             settings.maxDuration = .seconds(6)
             let outcome = try await AuditRun(request(settings, environment)).run()
+            if outcome.report.findings.isEmpty {
+                // On a machine loaded by the whole suite the limit can pass before any region is listed (seen once,
+                // a 39 s run): then nothing may pass silently either. Every unlisted region is a completeness note
+                // naming the limit, and the run exits 3.
+                print("max-duration: the limit passed before the listing; checking the incomplete-listing outcome")
+                #expect(outcome.exitCode == ExitStatus.incomplete)
+                #expect(!outcome.completenessNotes.isEmpty)
+                #expect(
+                    outcome.completenessNotes.allSatisfy { $0.contains("was not listed completely") },
+                    "\(outcome.completenessNotes)")
+                return
+            }
             // The demo fleet's Flannel clusters are decided by the listing alone: FAIL, so exit 1.
             #expect(outcome.exitCode == ExitStatus.failures)
             #expect(!outcome.report.findings.contains { $0.status == .pass }, "nothing passes without evidence")
