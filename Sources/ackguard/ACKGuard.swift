@@ -18,7 +18,7 @@ struct ACKGuard: AsyncParsableCommand {
         version: version,
         subcommands: [
             AuditCommand.self, CollectCommand.self, FixCommand.self, IaCCommand.self, HistoryCommand.self,
-            DiffCommand.self,
+            DiffCommand.self, ServeCommand.self,
         ]
     )
 

@@ -1,0 +1,107 @@
+import AsyncHTTPClient
+import AuditRun
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// What `ackguard serve` needs besides the audit request.
+public struct ServeSettings: Sendable {
+    /// Where to listen: 127.0.0.1 unless told otherwise; port 0 takes a free one.
+    public var host = "127.0.0.1"
+    public var port = 0
+    public var schedule: Schedule = .every(seconds: 3600)
+    public var token: BearerToken?
+    public var webhooks: [URL] = []
+    public var webhookFormat: WebhookNotifier.Format = .json
+    public var webhookSecret: Data?
+    /// Scans kept in full (reports for `/api/scans/{id}`).
+    public var keptScans = 20
+
+    public init() {}
+
+    /// `HOST:PORT`, `[V6]:PORT` or `:PORT`; one line naming the problem otherwise.
+    public static func parseListen(_ text: String) throws(ServeError) -> (host: String, port: Int) {
+        let problem = ServeError("--listen \(InertName.clip(text)): use HOST:PORT (e.g. 127.0.0.1:8080, [::1]:0)")
+        guard text.utf8.count <= 300, let colon = text.lastIndex(of: ":") else { throw problem }
+        var host = String(text[..<colon])
+        let portText = text[text.index(after: colon)...]
+        guard portText.count <= 5, let port = Int(portText), (0...65535).contains(port) else { throw problem }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "127.0.0.1" }
+        guard host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":") })
+        else { throw problem }
+        return (host, port)
+    }
+}
+
+public struct ServeError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The whole service: the scan loop and the HTTP server in one ServiceGroup, which SIGTERM and SIGINT shut down
+/// gracefully (the scan in progress is cancelled and kept as incomplete, the server stops accepting).
+public struct ScanService: Sendable {
+    public let settings: ServeSettings
+    public let history: ScanHistory
+    public let metrics: ServiceMetrics
+    let scan: ScanLoop.Scan
+    let logger: Logger
+    /// Told of each finished scan after the metrics and the alerts (tests wait on it).
+    public var observers: [ScanLoop.Observer] = []
+
+    public init(settings: ServeSettings, logger: Logger, scan: @escaping ScanLoop.Scan) {
+        self.settings = settings
+        self.history = ScanHistory(keptScans: settings.keptScans)
+        self.metrics = ServiceMetrics()
+        self.scan = scan
+        self.logger = logger
+    }
+
+    public init(request: AuditRequest, settings: ServeSettings, logger: Logger) {
+        self.init(settings: settings, logger: logger) { try await AuditRun(request).run() }
+    }
+
+    /// Runs until a signal (or the task's cancellation) stops it. `onListening` gets `http://HOST:PORT` once the
+    /// server listens.
+    public func run(
+        signals: [UnixSignal] = [.sigterm, .sigint], onListening: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let webhookClient = settings.webhooks.isEmpty ? nil : HTTPClient(eventLoopGroupProvider: .singleton)
+        var observers: [ScanLoop.Observer] = [{ [metrics] scan, _ in metrics.update(after: scan) }]
+        if let webhookClient {
+            let notifier = WebhookNotifier(
+                urls: settings.webhooks, format: settings.webhookFormat, secret: settings.webhookSecret,
+                client: webhookClient, logger: logger)
+            observers.append { scan, before in await notifier.observe(scan, before: before) }
+        }
+        observers += self.observers
+        let loop = ScanLoop(
+            schedule: settings.schedule, history: history, logger: logger, observers: observers, scan: scan)
+        let routes = ServiceRoutes(
+            history: history, metrics: metrics, schedule: settings.schedule, token: settings.token)
+        let host = settings.host
+        let urlHost = host.contains(":") ? "[\(host)]" : host
+        let application = Application(
+            router: routes.router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: settings.port), serverName: nil),
+            onServerRunning: { channel in onListening("http://\(urlHost):\(channel.localAddress?.port ?? 0)") },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: application),
+                    .init(service: loop, successTerminationBehavior: .ignore),
+                ],
+                gracefulShutdownSignals: signals, logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await webhookClient?.shutdown()
+            throw error
+        }
+        try? await webhookClient?.shutdown()
+    }
+}

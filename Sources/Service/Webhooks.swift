@@ -1,0 +1,205 @@
+import AsyncHTTPClient
+import Audit
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Change alerts: a POST to every `--webhook` URL for each cluster whose status changed between consecutive scans
+/// (new FAIL, fixed, new UNKNOWN) and for each incomplete scan. With a secret, the body's HMAC-SHA256 goes in
+/// `X-Ackguard-Signature-256: sha256=<hex>` (as GitHub signs). A delivery is tried 3 times at most, with
+/// exponential backoff; a failure is a log line, never a reason to stop scanning. Payloads hold what the findings
+/// hold (ids, names, statuses, reasons), never credentials.
+public final class WebhookNotifier: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case json
+        case slack
+    }
+
+    public let urls: [URL]
+    public let format: Format
+    let secret: SymmetricKey?
+    let client: HTTPClient
+    let logger: Logger
+    let attempts: Int
+    let firstBackoff: Duration
+    let timeout: Duration
+
+    public init(
+        urls: [URL], format: Format, secret: Data?, client: HTTPClient, logger: Logger, attempts: Int = 3,
+        firstBackoff: Duration = .milliseconds(500), timeout: Duration = .seconds(10)
+    ) {
+        self.urls = urls
+        self.format = format
+        self.secret = secret.map { SymmetricKey(data: $0) }
+        self.client = client
+        self.logger = logger
+        self.attempts = max(1, min(attempts, 10))
+        self.firstBackoff = firstBackoff
+        self.timeout = timeout
+    }
+
+    /// Checks a `--webhook` value: an absolute http or https URL with a host, no user or password in it.
+    public static func parseURL(_ text: String) throws(WebhookError) -> URL {
+        guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
+        else {
+            throw WebhookError("--webhook \(InertName.clip(text)): not an http:// or https:// URL")
+        }
+        guard url.user == nil, url.password == nil else {
+            throw WebhookError("--webhook: credentials in the URL are refused (use --webhook-secret-file to sign)")
+        }
+        return url
+    }
+
+    /// Reads `--webhook-secret-file`: its bytes, trailing newlines dropped; 1 byte to 4 KiB.
+    public static func loadSecret(path: String) throws(WebhookError) -> Data {
+        guard var data = FileManager.default.contents(atPath: path) else {
+            throw WebhookError("--webhook-secret-file \(InertName.clip(path)): cannot be read")
+        }
+        while let last = data.last, last == 0x0A || last == 0x0D { data.removeLast() }
+        guard !data.isEmpty, data.count <= 4096 else {
+            throw WebhookError("--webhook-secret-file \(InertName.clip(path)): must hold 1 byte to 4 KiB")
+        }
+        return data
+    }
+
+    /// The events a finished scan raises, against the scan with a report before it.
+    public static func events(for scan: ScanRecord, before: ScanRecord?) -> [WebhookEvent] {
+        var events: [WebhookEvent] = []
+        if let report = scan.report, let previous = before?.report {
+            events += StatusChange.between(previous, report).filter(\.alerts).map {
+                WebhookEvent(scan: scan, change: $0)
+            }
+        }
+        if scan.incomplete && !scan.cancelled { events.append(WebhookEvent(incomplete: scan)) }
+        return events
+    }
+
+    /// The observer for ``ScanLoop``: sends each event to each URL in turn.
+    public func observe(_ scan: ScanRecord, before: ScanRecord?) async {
+        for event in Self.events(for: scan, before: before) {
+            let body = Data(event.body(format).utf8)
+            for url in urls { await deliver(body, to: url, event: event) }
+        }
+    }
+
+    /// The signature header value for `body`.
+    public static func signature(_ body: Data, key: SymmetricKey) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: key)
+        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    func deliver(_ body: Data, to url: URL, event: WebhookEvent) async {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "ackguard-serve")
+        request.headers.add(name: "X-Ackguard-Event", value: event.type)
+        if let secret {
+            request.headers.add(name: "X-Ackguard-Signature-256", value: Self.signature(body, key: secret))
+        }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        // Never log the URL's query (a Slack webhook's path is its secret): scheme and host only.
+        let place = "\(url.scheme ?? "")://\(url.host ?? "")"
+        var backoff = firstBackoff
+        for attempt in 1...attempts {
+            do {
+                let response = try await client.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+                if (200..<300).contains(response.status.code) { return }
+                let retriable = response.status.code >= 500 || response.status.code == 429
+                logger.warning(
+                    "webhook \(place): \(event.type) answered HTTP \(response.status.code) (attempt \(attempt) of \(attempts))"
+                )
+                if !retriable { return }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning(
+                    "webhook \(place): \(event.type) not delivered (attempt \(attempt) of \(attempts)): \(InertName.clip(String(describing: error)))"
+                )
+            }
+            guard attempt < attempts else { break }
+            do { try await Task.sleep(for: backoff) } catch { return }
+            backoff = backoff * 2
+        }
+        logger.error("webhook \(place): \(event.type) for scan \(event.scanId) dropped after \(attempts) attempts")
+    }
+}
+
+public struct WebhookError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One alert.
+public struct WebhookEvent: Sendable, Equatable {
+    /// `status-change` or `scan-incomplete`.
+    public let type: String
+    public let scanId: Int
+    public let scanTime: String
+    public let change: StatusChange?
+    /// For `scan-incomplete`: why, one line.
+    public let detail: String?
+
+    init(scan: ScanRecord, change: StatusChange) {
+        type = "status-change"
+        scanId = scan.id
+        scanTime = ServiceRoutes.rfc3339(scan.finishedAt)
+        self.change = change
+        detail = nil
+    }
+
+    init(incomplete scan: ScanRecord) {
+        type = "scan-incomplete"
+        scanId = scan.id
+        scanTime = ServiceRoutes.rfc3339(scan.finishedAt)
+        change = nil
+        detail = scan.failure ?? scan.completenessNotes.first ?? "incomplete"
+    }
+
+    public var document: JSONValue {
+        var object: [String: JSONValue] = [
+            "type": .string(type), "scanId": .number(Double(scanId)), "scanTime": .string(scanTime),
+        ]
+        if let change {
+            object["change"] = .string(change.kind.rawValue)
+            object["rule"] = .string(change.rule.rawValue)
+            object["account"] = change.accountId.map { .string($0) } ?? .null
+            object["region"] = .string(change.regionId)
+            object["clusterId"] = .string(change.clusterId)
+            object["clusterName"] = .string(change.clusterName)
+            object["oldStatus"] = change.oldStatus.map { .string($0.rawValue) } ?? .null
+            object["newStatus"] = change.newStatus.map { .string($0.rawValue) } ?? .null
+            object["reason"] = change.reason.map { .string($0.rawValue) } ?? .null
+        }
+        if let detail { object["detail"] = .string(detail) }
+        return .object(object)
+    }
+
+    /// The one-line summary Slack shows (names inert: no mentions or links are formed from cluster names).
+    public var text: String {
+        if let change {
+            let name = Self.slackSafe(change.clusterName)
+            return "ackguard: \(change.kind.rawValue) \(name) (\(Self.slackSafe(change.clusterId)), "
+                + "\(Self.slackSafe(change.regionId))) \(change.rule.rawValue): "
+                + "\(change.oldStatus?.rawValue ?? "absent") → \(change.newStatus?.rawValue ?? "absent")"
+                + (change.reason.map { " (\($0.rawValue))" } ?? "") + ", scan \(scanId)"
+        }
+        return "ackguard: scan \(scanId) incomplete: \(Self.slackSafe(detail ?? ""))"
+    }
+
+    public func body(_ format: WebhookNotifier.Format) -> String {
+        switch format {
+        case .json: document.serialized()
+        case .slack: JSONValue.object(["text": .string(text), "event": document]).serialized()
+        }
+    }
+
+    /// Slack's three control characters escaped, the rest inert.
+    static func slackSafe(_ text: String) -> String {
+        InertText.escaped(text).replacingOccurrences(of: "&", with: "&amp;")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

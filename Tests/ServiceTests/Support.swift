@@ -1,0 +1,105 @@
+import ACKEmulator
+import AsyncHTTPClient
+import Audit
+import AuditRun
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Service
+import TestSupport
+
+/// Lets a test decide when each scan may start: a scan waits in ``pass()`` until the test calls ``open()``.
+actor Gate {
+    private var permits = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func pass() async {
+        if permits > 0 {
+            permits -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func open() {
+        if waiting.isEmpty {
+            permits += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+/// Finished scans as a stream, so a test waits for the n-th scan instead of sleeping.
+struct ScanFeed: Sendable {
+    let stream: AsyncStream<ScanRecord>
+    let continuation: AsyncStream<ScanRecord>.Continuation
+
+    init() { (stream, continuation) = AsyncStream.makeStream() }
+
+    var observer: ScanLoop.Observer { { [continuation] scan, _ in continuation.yield(scan) } }
+}
+
+extension AsyncStream<ScanRecord>.Iterator {
+    mutating func nextScan() async throws -> ScanRecord {
+        guard let scan = await next() else { throw CancellationError() }
+        return scan
+    }
+}
+
+/// The emulator's demo fleet with the settings and environment that reach it (its key as the only credentials, a
+/// fresh HOME).
+func withDemoEmulator<T>(
+    _ body: (_ emulator: Emulator, _ request: AuditRequest) async throws -> T
+) async throws -> T {
+    try await withEmulatorServer(.demo()) { emulator in
+        try await withTemporaryFolder(prefix: "ackguard-serve-home") { home in
+            var settings = LiveSettings()
+            settings.endpoint = emulator.endpoint.absoluteString
+            let environment = [
+                "ALIBABA_CLOUD_ACCESS_KEY_ID": emulator.accessKeys[0].id,
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET": emulator.accessKeys[0].secret,
+                "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true", "HOME": home.path,
+            ]
+            let request = AuditRequest(source: .live(settings), environment: environment, toolVersion: "test")
+            return try await body(emulator, request)
+        }
+    }
+}
+
+/// Sets `disable_network_policy` in a cluster's kube-system/eni-config.
+func setPolicySwitch(_ emulator: Emulator, cluster: String, to value: String) async throws {
+    try await emulator.state.withKubernetesStore(clusterId: cluster) { store in
+        let found = store.object(kind: "ConfigMap", namespace: "kube-system", name: "eni-config")
+        guard var object = found?.objectValue, var metadata = object["metadata"]?.objectValue else { return }
+        var data = object["data"]?.objectValue ?? [:]
+        data["disable_network_policy"] = .string(value)
+        object["data"] = .object(data)
+        metadata["resourceVersion"] = nil
+        object["metadata"] = .object(metadata)
+        store.insert(.object(object))
+    }
+}
+
+/// GET `url` with an optional bearer token: status and body.
+func get(_ client: HTTPClient, _ url: String, token: String? = nil) async throws -> (status: UInt, body: String) {
+    var request = HTTPClientRequest(url: url)
+    if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+    let response = try await client.execute(request, timeout: .seconds(30))
+    let body = try await response.body.collect(upTo: 16 << 20)
+    return (response.status.code, String(buffer: body))
+}
+
+/// An HTTP client for `body`, shut down after it.
+func withHTTP<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    let result: T
+    do {
+        result = try await body(http)
+    } catch {
+        try? await http.shutdown()
+        throw error
+    }
+    try await http.shutdown()
+    return result
+}
