@@ -46,4 +46,4 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 export ACKGUARD_EMULATOR="$PWD/.build/debug/ackguard-emulator"
-.venv/bin/python -m pytest -q -p no:cacheprovider Tests/fidelity Tests/report_checks Tests/example_checks
+.venv/bin/python -m pytest -q -p no:cacheprovider Tests/fidelity Tests/report_checks Tests/example_checks Tests/serve_checks
