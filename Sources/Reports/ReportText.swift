@@ -1,7 +1,7 @@
 import Audit
 
-/// Escaping and small text helpers shared by the report renderers.
-enum ReportText {
+/// Escaping and small text helpers shared by the report renderers (and the `serve` dashboard).
+public enum ReportText {
     /// Text for XML character data and attribute values: markup characters escaped, characters XML 1.0 forbids
     /// (C0 controls other than tab, newline and carriage return; U+FFFE, U+FFFF) replaced by U+FFFD.
     static func xml(_ text: String, attribute: Bool = false) -> String {
@@ -32,7 +32,7 @@ enum ReportText {
     /// Text for HTML content and quoted attribute values. Markup characters become entities; control characters
     /// (but newline and tab), C1 controls and the bidirectional overrides become visible escapes (``InertText``), so
     /// a name cannot reorder or hide what the page shows next to it.
-    static func html(_ text: String) -> String {
+    public static func html(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

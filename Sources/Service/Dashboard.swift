@@ -1,9 +1,10 @@
 import Audit
 import Foundation
+import Reports
 
 /// `GET /`: one self-contained HTML page, readable without JavaScript and loading nothing (a Content-Security-Policy
 /// forbids it): the latest scan's status table, what changed since the scan before, and an inline SVG trend of the
-/// FAIL and UNKNOWN counts. Every value from a scan (cluster names are hostile) is escaped by ``HTMLText``.
+/// FAIL and UNKNOWN counts. Every value from a scan (cluster names are hostile) is escaped by ``ReportText/html(_:)``.
 public enum Dashboard {
     public static func render(_ snapshot: ScanHistory.Snapshot, schedule: Schedule, refreshSeconds: Int = 60)
         -> String
@@ -16,14 +17,14 @@ public enum Dashboard {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
             <meta http-equiv="refresh" content="\(max(5, refreshSeconds))">
-            <title>\(HTMLText.escape(title(snapshot)))</title>
+            <title>\(ReportText.html(title(snapshot)))</title>
             <style>
             \(style)
             </style>
             </head>
             <body>
             <header><h1>ackguard serve</h1>
-            <p>Scans \(HTMLText.escape(schedule.description)); the first at start-up. This page reloads every \
+            <p>Scans \(ReportText.html(schedule.description)); the first at start-up. This page reloads every \
             \(max(5, refreshSeconds)) s.</p></header>
 
             """
@@ -65,17 +66,17 @@ public enum Dashboard {
         if scan.cancelled {
             html += "<p class=\"warning\" id=\"incomplete\">This scan was cancelled (shutdown): incomplete.</p>\n"
         } else if let failure = scan.failure {
-            html += "<p class=\"warning\" id=\"incomplete\">This scan failed: \(HTMLText.escape(failure))</p>\n"
+            html += "<p class=\"warning\" id=\"incomplete\">This scan failed: \(ReportText.html(failure))</p>\n"
         } else if !scan.completenessNotes.isEmpty {
             html += "<p class=\"warning\" id=\"incomplete\">This scan is incomplete:</p>\n<ul>\n"
-            for note in scan.completenessNotes.prefix(20) { html += "<li>\(HTMLText.escape(note))</li>\n" }
+            for note in scan.completenessNotes.prefix(20) { html += "<li>\(ReportText.html(note))</li>\n" }
             html += "</ul>\n"
         }
         return html + "</section>\n"
     }
 
     static func fact(_ name: String, _ value: String) -> String {
-        "<div><dt>\(name)</dt><dd>\(HTMLText.escape(value))</dd></div>\n"
+        "<div><dt>\(name)</dt><dd>\(ReportText.html(value))</dd></div>\n"
     }
 
     /// FAIL and UNKNOWN counts per scan, oldest left; scans without a report are gaps.
@@ -102,8 +103,8 @@ public enum Dashboard {
             + "\(latest.counts[.unknown] ?? 0) UNKNOWN"
         html +=
             "<svg class=\"trend\" role=\"img\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" "
-            + "height=\"\(height)\" aria-label=\"\(HTMLText.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-        html += "<title>\(HTMLText.escape(label))</title>\n"
+            + "height=\"\(height)\" aria-label=\"\(ReportText.html(label))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+        html += "<title>\(ReportText.html(label))</title>\n"
         html +=
             "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(width - 16)\" y2=\"\(top + plotHeight)\" "
             + "stroke=\"#999\"/>\n<text x=\"4\" y=\"\(top + 4)\" class=\"axis\">\(maximum)</text>"
@@ -139,8 +140,8 @@ public enum Dashboard {
         html += "<th>Region</th><th>Rule</th><th>Before</th><th>Now</th><th>Reason</th></tr></thead>\n<tbody>\n"
         for change in diff.changes.prefix(1000) {
             html += "<tr class=\"\(change.kind.rawValue)\"><td>\(change.kind.rawValue)</td>"
-            html += "<td>\(HTMLText.escape(change.clusterName))</td><td>\(HTMLText.escape(change.clusterId))</td>"
-            html += "<td>\(HTMLText.escape(change.regionId))</td><td>\(change.rule.rawValue)</td>"
+            html += "<td>\(ReportText.html(change.clusterName))</td><td>\(ReportText.html(change.clusterId))</td>"
+            html += "<td>\(ReportText.html(change.regionId))</td><td>\(change.rule.rawValue)</td>"
             html += "<td>\(change.oldStatus?.rawValue ?? "(absent)")</td>"
             html += "<td>\(change.newStatus?.rawValue ?? "(absent)")</td>"
             html += "<td>\(change.reason?.rawValue ?? "")</td></tr>\n"
@@ -157,11 +158,11 @@ public enum Dashboard {
         html += "<th>Region</th><th>Account</th><th>Rule</th><th>Reason</th><th>Message</th></tr></thead>\n<tbody>\n"
         for finding in report.findings {
             let status = finding.suppression == nil ? finding.status.rawValue : "SUPPRESSED"
-            html += "<tr class=\"\(status)\"><td>\(status)</td><td>\(HTMLText.escape(finding.clusterName))</td>"
-            html += "<td>\(HTMLText.escape(finding.clusterId))</td><td>\(HTMLText.escape(finding.regionId))</td>"
-            html += "<td>\(HTMLText.escape(finding.accountId ?? report.source.account ?? ""))</td>"
+            html += "<tr class=\"\(status)\"><td>\(status)</td><td>\(ReportText.html(finding.clusterName))</td>"
+            html += "<td>\(ReportText.html(finding.clusterId))</td><td>\(ReportText.html(finding.regionId))</td>"
+            html += "<td>\(ReportText.html(finding.accountId ?? report.source.account ?? ""))</td>"
             html += "<td>\(finding.rule.rawValue)</td><td>\(finding.reason.rawValue)</td>"
-            html += "<td>\(HTMLText.escape(finding.message))</td></tr>\n"
+            html += "<td>\(ReportText.html(finding.message))</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n</section>\n"
     }
@@ -180,31 +181,4 @@ public enum Dashboard {
         tr.fixed td:first-child{color:#2e7d32;font-weight:600}
         .warning{color:#e65100;font-weight:600}.axis{font-size:11px;fill:#555}
         """
-}
-
-/// Text for HTML content and quoted attribute values: markup characters become entities, and the characters
-/// ``InertText`` deems active (controls, bidirectional overrides) become visible escapes, so a value cannot add
-/// markup or reorder what the page shows. (The same rules as the HTML report's, which Reports keeps internal.)
-public enum HTMLText {
-    public static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            case "\n", "\t": output.unicodeScalars.append(scalar)
-            default:
-                if InertText.isActive(scalar) {
-                    output += InertText.escaped(String(scalar))
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output
-    }
 }
