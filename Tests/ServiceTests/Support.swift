@@ -11,22 +11,42 @@ import TestSupport
 /// Lets a test decide when each scan may start: a scan waits in ``pass()`` until the test calls ``open()``.
 actor Gate {
     private var permits = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var waiting: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var nextId = 0
 
+    /// Waits for a permit. A cancelled task passes at once (the scan it guards then runs cancelled): otherwise a
+    /// loop cancelled while it waits here would never end, and neither would the test awaiting it.
     func pass() async {
         if permits > 0 {
             permits -= 1
             return
         }
-        await withCheckedContinuation { waiting.append($0) }
+        let id = nextId
+        nextId += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    waiting.append((id, continuation))
+                }
+            }
+        } onCancel: {
+            Task { await self.release(id) }
+        }
     }
 
     func open() {
         if waiting.isEmpty {
             permits += 1
         } else {
-            waiting.removeFirst().resume()
+            waiting.removeFirst().continuation.resume()
         }
+    }
+
+    private func release(_ id: Int) {
+        guard let index = waiting.firstIndex(where: { $0.id == id }) else { return }
+        waiting.remove(at: index).continuation.resume()
     }
 }
 
