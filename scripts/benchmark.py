@@ -317,8 +317,8 @@ def measured(command, env, stdout_path, first_finding="progress"):
     }
 
 
-def run_tool(tool, emulator, binaries, python, run, concurrency, workdir):
-    rule_all = run == "all"
+def tool_environment():
+    """The environment of a measured tool: the emulator's key, no proxy, and never the ECS metadata service."""
     env = dict(os.environ)
     env.update({
         "ALIBABA_CLOUD_ACCESS_KEY_ID": KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": KEY_SECRET,
@@ -328,6 +328,12 @@ def run_tool(tool, emulator, binaries, python, run, concurrency, workdir):
     })
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         env.pop(name, None)
+    return env
+
+
+def run_tool(tool, emulator, binaries, python, run, concurrency, workdir):
+    rule_all = run == "all"
+    env = tool_environment()
     report = os.path.join(workdir, f"{tool}-{emulator.clusters}-{emulator.rate}-{emulator.burst}-{run}.out")
     if tool == "ackguard":
         # No -q: stderr is a pseudo-terminal, so the progress bar shows when the first cluster is done.
@@ -524,14 +530,7 @@ def organisation_case(args, binaries, latency, rate):
         extra=["--members", str(members), "--member-clusters", str(per_member), "--member-rate-limit", str(rate)])
     workdir = tempfile.mkdtemp(prefix="ackguard-bench-org-")
     try:
-        env = dict(os.environ)
-        env.update({
-            "ALIBABA_CLOUD_ACCESS_KEY_ID": KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": KEY_SECRET,
-            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-            "ACKGUARD_NO_METADATA_PROBE": "1", "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
-        })
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-            env.pop(name, None)
+        env = tool_environment()
         report = os.path.join(workdir, "org.json")
         command = [
             binaries["ackguard"], "audit", "--resource-directory", "--endpoint", emulator.endpoint,
