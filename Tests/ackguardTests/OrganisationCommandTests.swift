@@ -42,6 +42,33 @@ struct OrganisationCommandTests {
         #expect(seen.sorted() == ["5000000000000001", "5100000000000001", "5100000000000004"])
     }
 
+    @Test("--shard index/N takes K from an Indexed Job's JOB_COMPLETION_INDEX (0-based): the same as K = index + 1")
+    func indexedJobShard() async throws {
+        let arguments = [
+            "audit", "--demo", "--resource-directory", "--no-history", "--quiet", "--format", "csv", "--run-id", "job",
+        ]
+        for index in 0..<3 {
+            let indexed = try await CommandRunner.run(
+                arguments + ["--shard", "index/3"], environment: ["JOB_COMPLETION_INDEX": "\(index)"])
+            let explicit = try await CommandRunner.run(
+                arguments + ["--shard", "\(index + 1)/3"], environment: ["JOB_COMPLETION_INDEX": ""])
+            #expect(indexed.exitCode == explicit.exitCode, "\(indexed.stderr)")
+            let columns = { (stdout: String) in
+                stdout.split(separator: "\r\n").map { $0.split(separator: ",").prefix(4).joined(separator: ",") }
+            }
+            #expect(columns(indexed.stdout) == columns(explicit.stdout), "shard index \(index)")
+        }
+        for value in ["", "-1", "x", "99999"] {
+            let result = try await CommandRunner.run(
+                arguments + ["--shard", "index/3"], environment: ["JOB_COMPLETION_INDEX": value])
+            #expect(result.exitCode == 64, "JOB_COMPLETION_INDEX=\(value): \(result.stderr)")
+            #expect(result.stderr.contains("JOB_COMPLETION_INDEX"), "\(result.stderr)")
+        }
+        let outOfRange = try await CommandRunner.run(
+            arguments + ["--shard", "index/3"], environment: ["JOB_COMPLETION_INDEX": "3"])
+        #expect(outOfRange.exitCode == 64, "\(outOfRange.stderr)")
+    }
+
     @Test("bad organisation options are one-line usage errors")
     func badOptions() async throws {
         let cases: [([String], String)] = [

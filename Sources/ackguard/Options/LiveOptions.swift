@@ -157,9 +157,24 @@ struct ShardOptions: ParsableArguments {
             """
             Audit only shard K of N (1 <= K <= N <= 1000) of the accounts (--resource-directory or --role-arn): an \
             account is in shard 1 + (the first 8 bytes of SHA-256 of its id, big-endian) mod N, so N runners cover \
-            every account exactly once.
+            every account exactly once. `index/N` takes K from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX + 1).
             """, valueName: "K/N"))
     var shard: String?
+
+    /// `--shard` as `K/N`: `index/N` reads K from the Indexed Job's 0-based `JOB_COMPLETION_INDEX` (so the Job needs
+    /// no shell to add one).
+    static func shardText(_ shard: String, environment: [String: String]) throws -> String {
+        guard shard.hasPrefix("index/") else { return shard }
+        let count = shard.dropFirst("index/".count)
+        guard let text = environment["JOB_COMPLETION_INDEX"], !text.isEmpty, text.count <= 4,
+            text.allSatisfy({ $0.isASCII && $0.isNumber }), let index = Int(text)
+        else {
+            throw ValidationError(
+                "--shard \(shard) needs JOB_COMPLETION_INDEX (0-based, set by a Kubernetes Indexed Job) in the environment"
+            )
+        }
+        return "\(index + 1)/\(count)"
+    }
 
     @Option(
         help: ArgumentHelp(
@@ -169,7 +184,8 @@ struct ShardOptions: ParsableArguments {
 
     func validate() throws {
         if let shard {
-            do { _ = try AccountShard.parse(shard) } catch { throw ValidationError(error.description) }
+            let text = try Self.shardText(shard, environment: ProcessInfo.processInfo.environment)
+            do { _ = try AccountShard.parse(text) } catch { throw ValidationError(error.description) }
         } else if runId != nil {
             throw ValidationError("--run-id names the run of a --shard; give --shard K/N")
         }
@@ -185,7 +201,9 @@ struct ShardOptions: ParsableArguments {
 
     /// This run's part, or `nil` without `--shard`.
     func part(environment: [String: String]) -> ScanPart? {
-        guard let shard, let parsed = try? AccountShard.parse(shard) else { return nil }
+        guard let shard, let text = try? Self.shardText(shard, environment: environment),
+            let parsed = try? AccountShard.parse(text)
+        else { return nil }
         let runId = runId ?? ScanPart.defaultRunId(environment: environment) { UUID().uuidString.lowercased() }
         return ScanPart(runId: runId, index: parsed.index, count: parsed.count)
     }
