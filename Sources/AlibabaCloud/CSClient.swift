@@ -47,6 +47,22 @@ public final class CSClient: Sendable {
         get async { await state.callCounts }
     }
 
+    /// The same attempts by outcome: `ok` (any answer but an error), `throttled`, `error` (another error answer) and
+    /// `no-answer` (a timeout or a broken connection); the outcomes of an action add up to its ``callCounts``.
+    public var callOutcomes: [String: [String: Int]] {
+        get async {
+            let attempts = await state.callCounts
+            let failed = await state.failedAttempts
+            var outcomes: [String: [String: Int]] = [:]
+            for (action, count) in attempts {
+                var byOutcome = failed[action] ?? [:]
+                byOutcome["ok"] = max(0, count - byOutcome.values.reduce(0, +))
+                outcomes[action] = byOutcome
+            }
+            return outcomes
+        }
+    }
+
     /// The most recent error of any call (an error answer, or an attempt that got none), for messages.
     public var lastError: String? {
         get async { await state.lastError }

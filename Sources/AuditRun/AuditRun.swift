@@ -68,6 +68,8 @@ public struct AuditOutcome: Sendable {
     public var listingPages: [JSONValue]
     /// API calls made, by operation (live only).
     public var callCounts: [String: Int]
+    /// The same calls by outcome (``CSClient/callOutcomes``), live only.
+    public var callOutcomes: [String: [String: Int]] = [:]
     /// Clusters audited (collected, for a run with no rules).
     public var clusterCount: Int
 }
@@ -170,10 +172,17 @@ public struct AuditRun: Sendable {
         var failedRegions: [String: String] = [:]
         var listingPages: [JSONValue] = []
         var callCounts: [String: Int] = [:]
+        var callOutcomes: [String: [String: Int]] = [:]
         /// Accounts not audited (not active, role not assumable, not readable): completeness notes.
         var notes: [String] = []
         /// Notes that change nothing in the verdict (an empty shard).
         var information: [String] = []
+
+        mutating func addOutcomes(_ outcomes: [String: [String: Int]]) {
+            for (action, byOutcome) in outcomes {
+                callOutcomes[action, default: [:]].merge(byOutcome, uniquingKeysWith: +)
+            }
+        }
     }
 
     func gatherSaved(_ folder: String, into gathered: Gathered) async throws -> SourceSummary {
@@ -211,7 +220,8 @@ public struct AuditRun: Sendable {
                 return Result<AccountCollection, any Error>.success(
                     AccountCollection(
                         regions: result.regions, listingPages: result.listingPages,
-                        failedRegions: result.failedRegions, callCounts: await account.client.callCounts))
+                        failedRegions: result.failedRegions, callCounts: await account.client.callCounts,
+                        callOutcomes: await account.client.callOutcomes))
             } catch {
                 return .failure(error)
             }
@@ -223,6 +233,7 @@ public struct AuditRun: Sendable {
                 summary.listingPages += collected.listingPages
                 summary.failedRegions.merge(collected.failedRegions) { first, _ in first }
                 summary.callCounts.merge(collected.callCounts, uniquingKeysWith: +)
+                summary.addOutcomes(collected.callOutcomes)
             case .failure(let error):
                 // An explicit --role-arn account that cannot be read ends the run, as before; a Resource Directory
                 // member is one note and the others stand.
@@ -231,6 +242,7 @@ public struct AuditRun: Sendable {
                 let name = account.accountName.map { " (\(LiveConnector.inert($0)))" } ?? ""
                 summary.notes.append("account \(account.accountId ?? "?")\(name) not audited: \(failure)")
                 summary.callCounts.merge(await account.client.callCounts, uniquingKeysWith: +)
+                summary.addOutcomes(await account.client.callOutcomes)
             }
         }
         summary.regions = regions.sorted()
@@ -243,6 +255,7 @@ public struct AuditRun: Sendable {
         var listingPages: [JSONValue]
         var failedRegions: [String: String]
         var callCounts: [String: Int]
+        var callOutcomes: [String: [String: Int]]
     }
 
     /// One cluster's findings: each rule of the request evaluated once.
@@ -290,10 +303,12 @@ public struct AuditRun: Sendable {
         if (!source.failedRegions.isEmpty || !source.notes.isEmpty) && exitCode == ExitStatus.clean {
             exitCode = ExitStatus.incomplete
         }
-        return AuditOutcome(
+        var outcome = AuditOutcome(
             report: report, completenessNotes: completeness, warnings: warnings, exitCode: exitCode,
             clusters: await gathered.evaluated, listingPages: source.listingPages, callCounts: source.callCounts,
             clusterCount: clusters.count)
+        outcome.callOutcomes = source.callOutcomes
+        return outcome
     }
 
     /// Today in the local time zone, `YYYY-MM-DD`: a suppression expires at the end of its day where the user is.

@@ -83,7 +83,7 @@ public final class ScanLoop: Service, Sendable {
             return ScanRecord(
                 id: id, startedAt: started, finishedAt: now(), report: outcome.report,
                 completenessNotes: outcome.completenessNotes, callCounts: outcome.callCounts,
-                cancelled: Task.isCancelled)
+                callOutcomes: outcome.callOutcomes, cancelled: Task.isCancelled)
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError
             let message = cancelled ? "cancelled by shutdown" : Self.oneLine(error)

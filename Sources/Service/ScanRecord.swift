@@ -15,6 +15,8 @@ public struct ScanRecord: Sendable {
     public let completenessNotes: [String]
     /// API calls made, by operation.
     public let callCounts: [String: Int]
+    /// The same calls by operation and outcome (`ok`, `throttled`, `error`, `no-answer`).
+    public let callOutcomes: [String: [String: Int]]
     /// Why the run failed, one line; `nil` when it produced a report.
     public let failure: String?
     /// The scan was cancelled (the service shut down while it ran).
@@ -22,7 +24,8 @@ public struct ScanRecord: Sendable {
 
     public init(
         id: Int, startedAt: Date, finishedAt: Date, report: AuditReport?, completenessNotes: [String] = [],
-        callCounts: [String: Int] = [:], failure: String? = nil, cancelled: Bool = false
+        callCounts: [String: Int] = [:], callOutcomes: [String: [String: Int]] = [:], failure: String? = nil,
+        cancelled: Bool = false
     ) {
         self.id = id
         self.startedAt = startedAt
@@ -30,6 +33,7 @@ public struct ScanRecord: Sendable {
         self.report = report
         self.completenessNotes = completenessNotes
         self.callCounts = callCounts
+        self.callOutcomes = callOutcomes
         self.failure = failure
         self.cancelled = cancelled
     }

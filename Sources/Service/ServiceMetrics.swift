@@ -11,9 +11,9 @@ import Synchronization
 /// - `ackguard_scan_duration_seconds`, `ackguard_last_scan_timestamp_seconds`,
 ///   `ackguard_last_success_timestamp_seconds` (a scan with a report that saw everything), `ackguard_scan_incomplete`
 ///   (1 when the latest scan was cancelled, failed or could not see everything);
-/// - `ackguard_api_calls_total{api,outcome}`: CS API calls by operation. The run reports calls made, not their
-///   answers, so `outcome` is always `"ok"` for now; `ackguard_api_throttled_total` stays 0 until runs report
-///   throttled answers.
+/// - `ackguard_api_calls_total{api,outcome}`: CS API calls (attempts, retries included) by operation and outcome:
+///   `ok`, `throttled`, `error` (another error answer), `no-answer` (a timeout or a broken connection);
+///   `ackguard_api_throttled_total`: the throttled ones, all operations together.
 ///
 /// Label values are escaped by the library (backslash, quote, line feed).
 public final class ServiceMetrics: Sendable {
@@ -66,7 +66,7 @@ public final class ServiceMetrics: Sendable {
         throttled = registry.makeCounter(
             descriptor: .init(
                 metricName: "ackguard_api_throttled", unitName: "total",
-                helpText: "Throttled API answers (not reported by runs yet: stays 0)."))
+                helpText: "Throttled API answers, every operation."))
         scans = registry.makeCounter(
             descriptor: .init(metricName: "ackguard_scans", unitName: "total", helpText: "Scans finished."))
     }
@@ -78,15 +78,21 @@ public final class ServiceMetrics: Sendable {
         lastScan.set(to: scan.finishedAt.timeIntervalSince1970)
         incomplete.set(to: scan.incomplete ? 1 : 0)
         if scan.succeeded { lastSuccess.set(to: scan.finishedAt.timeIntervalSince1970) }
-        for (api, count) in scan.callCounts where count > 0 {
-            let counter = apiCounters.withLock { counters in
-                if let existing = counters[api] { return existing }
-                let made = registry.makeCounter(
-                    descriptor: Self.apiCalls, labels: [("api", api), ("outcome", "ok")])
-                counters[api] = made
-                return made
+        // A run without outcomes (saved evidence has none) counts its calls as answered.
+        let outcomes = scan.callOutcomes.isEmpty ? scan.callCounts.mapValues { ["ok": $0] } : scan.callOutcomes
+        for (api, byOutcome) in outcomes {
+            for (outcome, count) in byOutcome where count > 0 {
+                let key = api + "\u{0}" + outcome
+                let counter = apiCounters.withLock { counters in
+                    if let existing = counters[key] { return existing }
+                    let made = registry.makeCounter(
+                        descriptor: Self.apiCalls, labels: [("api", api), ("outcome", outcome)])
+                    counters[key] = made
+                    return made
+                }
+                counter.increment(by: Int64(count))
+                if outcome == "throttled" { throttled.increment(by: Int64(count)) }
             }
-            counter.increment(by: Int64(count))
         }
         // Without a report (a failed or cancelled run) the findings stay those of the last scan that had one.
         guard let report = scan.report else { return }

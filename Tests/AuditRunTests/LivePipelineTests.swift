@@ -90,6 +90,25 @@ final class LivePipelineTests {
         #expect(history?.location == "--history")
     }
 
+    @Test("a live outcome counts every call by outcome; the outcomes of an operation add up to its calls")
+    func callOutcomes() async throws {
+        let throttled: (inout EmulatorConfiguration) -> Void = { configuration in
+            configuration.faults.perAPI["GetClusterAddonInstance"] = APIFaults(throttlingFraction: 0.3)
+        }
+        try await withEmulator(throttled) { settings, environment in
+            let outcome = try await AuditRun(request(settings, environment)).run()
+            #expect(!outcome.callCounts.isEmpty)
+            for (action, count) in outcome.callCounts {
+                let byOutcome = outcome.callOutcomes[action] ?? [:]
+                #expect(byOutcome.values.reduce(0, +) == count, "\(action): \(byOutcome) for \(count) calls")
+            }
+            let addon = outcome.callOutcomes["GetClusterAddonInstance"] ?? [:]
+            #expect(addon["throttled", default: 0] > 0, "\(addon)")
+            #expect(addon["ok", default: 0] > 0, "\(addon)")
+            #expect(outcome.callOutcomes["DescribeRegions"]?["throttled"] == nil)
+        }
+    }
+
     @Test("--max-duration: clusters not audited in time are UNKNOWN collection-failed, with a completeness note")
     func maxDuration() async throws {
         let throttled: (inout EmulatorConfiguration) -> Void = { configuration in

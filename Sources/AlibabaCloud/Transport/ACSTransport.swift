@@ -87,7 +87,8 @@ struct ACSTransport: Sendable {
 
             let error = outcome.serviceError(action: operation.action)
             progress.failed("\(error.code) (HTTP \(error.httpStatus))")
-            await state.recordError(operation.action, "\(error.code) (HTTP \(error.httpStatus))")
+            await state.recordError(
+                operation.action, "\(error.code) (HTTP \(error.httpStatus))", throttled: error.isThrottling)
             let retryAfter = retryAfter(outcome, policy: policy)
             if error.isThrottling {
                 if let ticket { await limiter?.recordThrottle(ticket) }

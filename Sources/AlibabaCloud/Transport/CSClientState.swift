@@ -21,9 +21,15 @@ actor CSClientState {
     /// have acted on without the client seeing it.
     private(set) var unansweredCounts: [String: Int] = [:]
 
-    func recordError(_ action: String, _ error: String, answered: Bool = true) {
+    /// Attempts per action that did not succeed, by outcome: `throttled`, `error` (any other error answer) or
+    /// `no-answer`.
+    private(set) var failedAttempts: [String: [String: Int]] = [:]
+
+    func recordError(_ action: String, _ error: String, answered: Bool = true, throttled: Bool = false) {
         lastError = "\(action): \(error)"
         if !answered { unansweredCounts[action, default: 0] += 1 }
+        let outcome = !answered ? "no-answer" : (throttled ? "throttled" : "error")
+        failedAttempts[action, default: [:]][outcome, default: 0] += 1
     }
 
     /// The action's limiter, created on first use; `nil` when rate limiting is off.
