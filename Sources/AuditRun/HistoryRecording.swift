@@ -25,8 +25,8 @@ extension AuditRequest {
 /// Where a run's scan will be recorded, checked before any API call.
 enum HistoryTarget {
     case sqlite(path: String)
-    /// The URL, already parsed (a bad one stopped the run before it began).
-    case postgres(url: String, location: PostgresLocation)
+    /// The store, connected to and migrated before the run began (a bad URL or server stopped it).
+    case postgres(store: PostgresStore, location: PostgresLocation)
 }
 
 extension AuditRun {
@@ -67,12 +67,13 @@ extension AuditRun {
             } catch {
                 throw RunFailure("unusable store", at: at, error.description)
             }
+            let store: PostgresStore
             do {
-                _ = try await PostgresStore.open(url: url, environment: environment)
+                store = try await PostgresStore.open(url: url, environment: environment)
             } catch {
                 throw RunFailure("cannot use the store", at: at, error.description)
             }
-            return .postgres(url: url, location: location)
+            return .postgres(store: store, location: location)
         }
     }
 
@@ -89,9 +90,8 @@ extension AuditRun {
             } catch {
                 return ["warning: the scan was not stored in the history (\(path)): \(error)"]
             }
-        case .postgres(let url, let location):
+        case .postgres(let store, let location):
             do {
-                let store = try await PostgresStore.open(url: url, environment: request.environment)
                 try await store.record(report, scope: scope, part: request.part)
                 return []
             } catch {
