@@ -9,6 +9,17 @@ public enum CommandSuggestion {
             ?? names.first { $0.hasPrefix(lowered) && lowered.count >= 2 }
     }
 
+    /// When the first word of `arguments` is neither an option nor one of `commands`: one line naming it, with the
+    /// closest command as a suggestion; `program --help` is the way out.
+    public static func unknownCommand(_ arguments: [String], commands: [String], program: String) -> String? {
+        guard let word = arguments.first, !word.hasPrefix("-"), !commands.contains(word), word != "help" else {
+            return nil
+        }
+        let suggestion = closest(to: word, among: commands + ["help"]).map { "did you mean '\($0)'? " } ?? ""
+        return
+            "unknown command '\(word)': \(suggestion)(commands: \(commands.joined(separator: ", ")); \(program) --help)"
+    }
+
     /// Levenshtein distance, on characters.
     public static func editDistance(_ left: String, _ right: String) -> Int {
         let left = Array(left)

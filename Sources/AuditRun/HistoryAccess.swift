@@ -57,3 +57,48 @@ public enum HistoryAccess {
         }
     }
 }
+
+extension HistoryAccess {
+    /// `ackguard history`: the stored scans, newest first, or the sharded run `runId` assembled from its parts, as
+    /// text in `format`; `note` says when there is no history yet. Listing never creates a database.
+    public static func list(
+        store: String?, historyPath: String?, runId: String?, limit: Int, format: HistoryOutputFormat,
+        environment: [String: String]
+    ) async throws(RunFailure) -> (text: String, note: String?) {
+        let renderer = HistoryListRenderer(format: format)
+        let (location, opened) = try await openStore(store: store, historyPath: historyPath, environment: environment)
+        guard let opened else {
+            if let runId { throw RunFailure(HistoryError.runNotFound(path: location, runId: runId).description) }
+            return (renderer.render([]), format == .table ? "no scan history at \(location)" : nil)
+        }
+        do {
+            if let runId { return (renderer.render(try await opened.assembledScan(runId: runId)), nil) }
+            return (renderer.render(try await opened.scans(limit: limit)), nil)
+        } catch {
+            throw RunFailure(error.description)
+        }
+    }
+
+    /// `ackguard diff`: two scans (`old`/`new` ids, defaults as ``ScanStore/diffPair(old:new:)`` chooses) or two
+    /// sharded runs, each assembled from its parts, as text in `format`.
+    public static func diff(
+        store: String?, historyPath: String?, old: Int64?, new: Int64?, runs: (old: String, new: String)?,
+        format: HistoryOutputFormat, environment: [String: String]
+    ) async throws(RunFailure) -> String {
+        let (location, opened) = try await openStore(store: store, historyPath: historyPath, environment: environment)
+        guard let opened else {
+            throw RunFailure(HistoryError.notEnoughScans(path: location, scope: nil, found: 0).description)
+        }
+        let renderer = HistoryDiffRenderer(format: format)
+        do {
+            if let runs {
+                let (diff, notes) = try await opened.diff(oldRun: runs.old, newRun: runs.new)
+                return renderer.render(diff, notes: notes)
+            }
+            let pair = try await opened.diffPair(old: old, new: new)
+            return renderer.render(try await opened.diff(old: pair.old, new: pair.new))
+        } catch {
+            throw RunFailure(error.description)
+        }
+    }
+}

@@ -23,6 +23,19 @@ public struct IaCRun: Sendable {
         self.toolVersion = toolVersion
     }
 
+    /// `terraform -var` assignments (`NAME=VALUE`, the name trimmed) as variables; `nil` when one has no name or no
+    /// `=`. A later assignment of a name wins, as in Terraform.
+    public static func variables(fromAssignments assignments: [String]) -> [String: String]? {
+        var values: [String: String] = [:]
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "=") else { return nil }
+            let name = String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { return nil }
+            values[name] = String(assignment[assignment.index(after: equals)...])
+        }
+        return values
+    }
+
     public struct Outcome: Sendable {
         public var report: AuditReport
         /// Files that could not be read or parsed, each naming its position: they were not checked.

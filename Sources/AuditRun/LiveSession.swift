@@ -108,7 +108,7 @@ public struct LiveSettings: Sendable {
             if !usesResourceDirectory && roleArns.isEmpty {
                 return "--shard divides accounts: it needs --resource-directory or --role-arn"
             }
-            if let problem = ScanPart.problem(withRunId: shard.runId) { return "--run-id: \(problem)" }
+            if let problem = ScanPart.runIdProblem(shard.runId) { return "--run-id: \(problem)" }
             if !(1...AccountShard.maxCount).contains(shard.count) || !(1...shard.count).contains(shard.index) {
                 return "--shard \(shard.index)/\(shard.count): expected 1 <= K <= N <= \(AccountShard.maxCount)"
             }

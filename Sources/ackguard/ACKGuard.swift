@@ -27,7 +27,10 @@ struct ACKGuard: AsyncParsableCommand {
     static func main() async {
         // A mistyped command is named as such, with the nearest command, before argument-parser reads it as an
         // unknown argument of the root command.
-        if let message = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
+        let commands = configuration.subcommands.compactMap { $0.configuration.commandName }
+        if let message = CommandSuggestion.unknownCommand(
+            Array(CommandLine.arguments.dropFirst()), commands: commands, program: "ackguard")
+        {
             Terminal.error(message)
             exit(withError: ExitCode.validationFailure)
         }
@@ -58,18 +61,5 @@ struct ACKGuard: AsyncParsableCommand {
             Terminal.error(failure.description)
             exit(withError: ExitCode(failure.exitCode))
         }
-    }
-}
-
-extension ACKGuard {
-    /// When the first word is neither an option nor a command: one line naming it, with the closest command as a
-    /// suggestion (``CommandSuggestion``).
-    static func unknownCommand(_ arguments: [String]) -> String? {
-        guard let word = arguments.first, !word.hasPrefix("-") else { return nil }
-        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
-        guard !names.contains(word) else { return nil }
-        let suggestion = CommandSuggestion.closest(to: word, among: names).map { "did you mean '\($0)'? " } ?? ""
-        return "unknown command '\(word)': \(suggestion)(commands: \(names.dropLast().joined(separator: ", ")); "
-            + "ackguard --help)"
     }
 }

@@ -21,4 +21,18 @@ struct CommandSuggestionTests {
         #expect(CommandSuggestion.editDistance("", "fix") == 3)
         #expect(CommandSuggestion.editDistance("diff", "diff") == 0)
     }
+
+    @Test("an unknown first word is one line with the nearest command; options, commands and help pass through")
+    func unknownCommand() {
+        let commands = ["audit", "collect", "fix"]
+        #expect(
+            CommandSuggestion.unknownCommand(["colect", "--demo"], commands: commands, program: "ackguard")
+                == "unknown command 'colect': did you mean 'collect'? (commands: audit, collect, fix; ackguard --help)")
+        #expect(
+            CommandSuggestion.unknownCommand(["zzz"], commands: commands, program: "ackguard")
+                == "unknown command 'zzz': (commands: audit, collect, fix; ackguard --help)")
+        for known in [["audit"], ["help"], ["--version"], []] {
+            #expect(CommandSuggestion.unknownCommand(known, commands: commands, program: "ackguard") == nil)
+        }
+    }
 }

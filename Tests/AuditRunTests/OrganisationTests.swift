@@ -295,8 +295,8 @@ struct OrganisationTests {
                 $0.resourceDirectory = true
                 $0.shard = ScanPart(runId: "ok", index: 1, count: 2)
             } == nil)
-        #expect(ScanPart.problem(withRunId: String(repeating: "a", count: 129)) != nil)
-        #expect(ScanPart.problem(withRunId: "nightly-2026.12.02_1") == nil)
+        #expect(ScanPart.runIdProblem(String(repeating: "a", count: 129)) != nil)
+        #expect(ScanPart.runIdProblem("nightly-2026.12.02_1") == nil)
         #expect(ScanPart.defaultRunId(environment: ["JOB_NAME": "org-scan"]) { "fresh" } == "org-scan")
         #expect(ScanPart.defaultRunId(environment: [:]) { "fresh" } == "fresh")
     }

@@ -33,12 +33,7 @@ struct AuditCommand: AsyncParsableCommand {
         if savedFolder != nil && shardOptions.shard != nil {
             throw ValidationError("--shard divides live accounts; it does not combine with --from")
         }
-        let environment = ProcessInfo.processInfo.environment
-        if shardOptions.shard != nil,
-            let problem = shardOptions.applied(to: liveOptions.resolved(), environment: environment).problem
-        {
-            throw ValidationError(problem)
-        }
+        try shardOptions.check(with: liveOptions)
     }
 
     /// The request this command line makes.
@@ -64,7 +59,7 @@ struct AuditCommand: AsyncParsableCommand {
             for note in outcome.completenessNotes { Terminal.note(note) }
         }
         for warning in outcome.warnings { Terminal.note(warning) }
-        try outputOptions.print(outcome.report, exitCode: outcome.exitCode, environment: environment)
+        try outputOptions.printer.print(outcome.report, exitCode: outcome.exitCode, environment: environment)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -27,12 +27,7 @@ struct CollectCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        let environment = ProcessInfo.processInfo.environment
-        if shardOptions.shard != nil,
-            let problem = shardOptions.applied(to: liveOptions.resolved(), environment: environment).problem
-        {
-            throw ValidationError(problem)
-        }
+        try shardOptions.check(with: liveOptions)
     }
 
     func run() async throws {

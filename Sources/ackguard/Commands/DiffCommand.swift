@@ -23,13 +23,7 @@ struct DiffCommand: AsyncParsableCommand {
     @Argument(help: "The newer scan id.")
     var new: Int64?
 
-    @Option(name: .customLong("history"), help: ArgumentHelp("The history database.", valueName: "path"))
-    var historyPath: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "The store: a postgres:// URL (password in the URL or PGPASSWORD) or an SQLite path.", valueName: "url"))
-    var store: String?
+    @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: ArgumentHelp("The older sharded run (with --new-run).", valueName: "id"))
     var oldRun: String?
@@ -41,7 +35,6 @@ struct DiffCommand: AsyncParsableCommand {
     var format: HistoryOutputFormat = .table
 
     func validate() throws {
-        if store != nil, historyPath != nil { throw ValidationError("give --store or --history, not both") }
         if (oldRun == nil) != (newRun == nil) { throw ValidationError("--old-run and --new-run go together") }
         if oldRun != nil, old != nil || new != nil {
             throw ValidationError("give scan ids or --old-run/--new-run, not both")
@@ -52,23 +45,11 @@ struct DiffCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (location, store) = try await HistoryAccess.openStore(
-            store: store, historyPath: historyPath, environment: ProcessInfo.processInfo.environment)
-        guard let store else {
-            throw RunFailure(HistoryError.notEnoughScans(path: location, scope: nil, found: 0).description)
-        }
-        let renderer = HistoryDiffRenderer(format: format)
-        do {
-            if let oldRun, let newRun {
-                let (diff, notes) = try await store.diff(oldRun: oldRun, newRun: newRun)
-                Terminal.writeStdout(renderer.render(diff, notes: notes))
-            } else {
-                let pair = try await store.diffPair(old: old, new: new)
-                Terminal.writeStdout(renderer.render(try await store.diff(old: pair.old, new: pair.new)))
-            }
-        } catch {
-            throw RunFailure(error.description)
-        }
+        Terminal.writeStdout(
+            try await HistoryAccess.diff(
+                store: storeOptions.store, historyPath: storeOptions.historyPath, old: old, new: new,
+                runs: oldRun.flatMap { old in newRun.map { (old, $0) } }, format: format,
+                environment: ProcessInfo.processInfo.environment))
     }
 }
 

@@ -30,10 +30,6 @@ struct FixCommand: AsyncParsableCommand {
             """
     )
 
-    enum Format: String, CaseIterable, ExpressibleByArgument {
-        case table, json
-    }
-
     @Option(name: .customLong("cluster"), help: ArgumentHelp("Only this cluster (repeatable).", valueName: "id"))
     var clusterIds: [String] = []
 
@@ -71,13 +67,15 @@ struct FixCommand: AsyncParsableCommand {
         name: [.customShort("f"), .customLong("format")],
         help: ArgumentHelp(
             "Output format: table or json (default: json for an --output FILE.json).", valueName: "format"))
-    var explicitFormat: Format?
+    var explicitFormat: FixFlow.Format?
 
     @Option(name: .shortAndLong, help: "Write the plan or outcome to FILE (atomically) instead of stdout.")
     var output: String?
 
     /// The format asked for, else json for a `.json` output file, else the text plan.
-    var format: Format { explicitFormat ?? (output.flatMap(OutputFile.inferredFormat) == .json ? .json : .table) }
+    var format: FixFlow.Format {
+        explicitFormat ?? (output.flatMap(OutputFile.inferredFormat) == .json ? .json : .table)
+    }
 
     @OptionGroup var liveOptions: LiveOptions
 
@@ -105,15 +103,8 @@ struct FixCommand: AsyncParsableCommand {
         }
     }
 
-    var writes: Bool { apply || rollback != nil }
-
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        if writes && !yes && !Terminal.isTTY(STDIN_FILENO) {
-            throw RunFailure(
-                "\(rollback != nil ? "--rollback" : "--apply") changes clusters: pass --yes when stdin is not a "
-                    + "terminal (nothing was changed)")
-        }
         let rollbackDirectory =
             rollbackDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? FixOptions.defaultRollbackDirectory(
@@ -124,77 +115,12 @@ struct FixCommand: AsyncParsableCommand {
                 allowLarge: allowLarge, podVSwitches: podVSwitches, createReplacement: createReplacement,
                 rollbackDirectory: rollbackDirectory),
             rolloutTimeout: .seconds(rolloutTimeout), environment: environment, toolVersion: ACKGuard.version)
-        let out = DeferredOutput(file: output, stdout: Terminal.writeStdout)
-        let quiet = quiet
-        let result: Result<Int32, any Error>
-        do {
-            result = .success(
-                try await FixSession.open(
-                    request,
-                    events: { event in
-                        if !quiet, let line = FixReportText.progressLine(event) { Terminal.note(line) }
-                    }
-                ) { session in
-                    if let rollback { return try await restore(rollback, session: session, out: out) }
-                    return try await fix(session, out: out)
-                })
-        } catch {
-            result = .failure(error)
-        }
-        // What was printed so far is written even when the run ends with an error: a plan is never lost.
-        if try out.finish() { Terminal.note("report written to \(output ?? "")") }
-        let code = try result.get()
+        let mode: FixFlow.Mode = rollback.map { .rollback(path: $0) } ?? (apply ? .apply : .plan)
+        let code = try await FixFlow(
+            request: request, mode: mode, format: format, output: output, assumeYes: yes, quiet: quiet
+        ).run()
         if code != 0 { throw ExitCode(code) }
     }
-
-    /// Plans, prints the plan, and with `--apply` (confirmed) applies it and prints what happened.
-    func fix(_ session: FixSession, out: DeferredOutput) async throws -> Int32 {
-        var run = try await session.plan()
-        if format == .table, let plan = run.plan { out.write(FixReportText.plan(plan)) }
-        for notice in run.notices { Terminal.note(notice) }
-        // As `audit`: a region that could not be listed makes a clean plan incomplete (FixRun.exitCode).
-        guard apply, let plan = run.plan else { return finish(run, out: out) }
-        if !yes, let question = session.applyQuestion(plan), !Self.confirm(question) {
-            Terminal.note("nothing was changed")
-            return ExitStatus.inputError
-        }
-        run = await session.apply(run)
-        for outcome in run.outcomes where outcome.result == .refused {
-            Terminal.note(
-                "\(outcome.clusterName) (\(outcome.clusterId)) was not changed: \(outcome.error ?? "refused")")
-        }
-        return finish(run, out: out)
-    }
-
-    /// Checks the rollback file against every selected cluster, asks, restores.
-    func restore(_ path: String, session: FixSession, out: DeferredOutput) async throws -> Int32 {
-        let check = try await session.checkRollback(path)
-        if format == .table {
-            out.write(FixReportText.rollbackPlan(check.file, path: path, entries: check.verified.map(\.entry)))
-        }
-        if !check.verified.isEmpty && !yes {
-            guard Self.confirm("Restore \(check.verified.count) cluster(s) to the recorded state?") else {
-                Terminal.note("nothing was changed")
-                return ExitStatus.inputError
-            }
-        }
-        return finish(await session.restore(check), out: out)
-    }
-
-    /// Writes the run's outcome (the plan alone was printed already in the table) and gives its exit status.
-    func finish(_ run: FixRun, out: DeferredOutput) -> Int32 {
-        switch format {
-        case .table where run.mode != .plan: out.write("\n" + FixReportText.outcomes(run))
-        case .table: break
-        case .json: out.write(FixReportJSON.render(run, toolVersion: ACKGuard.version))
-        }
-        return run.exitCode
-    }
-
-    /// Asks on the terminal; only "y" or "yes" goes ahead.
-    static func confirm(_ question: String) -> Bool {
-        Terminal.writeStderr("\(question) [y/N] ")
-        guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
-        return answer == "y" || answer == "yes"
-    }
 }
+
+extension FixFlow.Format: ExpressibleByArgument {}

@@ -17,13 +17,7 @@ struct HistoryCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("history"), help: ArgumentHelp("The history database.", valueName: "path"))
-    var historyPath: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "The store: a postgres:// URL (password in the URL or PGPASSWORD) or an SQLite path.", valueName: "url"))
-    var store: String?
+    @OptionGroup var storeOptions: StoreOptions
 
     @Option(name: .customLong("run"), help: ArgumentHelp("Show the sharded run with this run id.", valueName: "id"))
     var runId: String?
@@ -36,31 +30,14 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1 (got \(limit))") }
-        if store != nil, historyPath != nil { throw ValidationError("give --store or --history, not both") }
         if let runId, let problem = ScanPart.runIdProblem(runId) { throw ValidationError("--run: \(problem)") }
     }
 
     func run() async throws {
-        let renderer = HistoryListRenderer(format: format)
-        let (location, store) = try await HistoryAccess.openStore(
-            store: store, historyPath: historyPath, environment: ProcessInfo.processInfo.environment)
-        guard let store else {
-            // Listing must not create a database as a side effect.
-            if runId != nil {
-                throw RunFailure(HistoryError.runNotFound(path: location, runId: runId ?? "").description)
-            }
-            Terminal.writeStdout(renderer.render([]))
-            if format == .table { Terminal.note("no scan history at \(location)") }
-            return
-        }
-        do {
-            if let runId {
-                Terminal.writeStdout(renderer.render(try await store.assembledScan(runId: runId)))
-            } else {
-                Terminal.writeStdout(renderer.render(try await store.scans(limit: limit)))
-            }
-        } catch {
-            throw RunFailure(error.description)
-        }
+        let (text, note) = try await HistoryAccess.list(
+            store: storeOptions.store, historyPath: storeOptions.historyPath, runId: runId, limit: limit,
+            format: format, environment: ProcessInfo.processInfo.environment)
+        Terminal.writeStdout(text)
+        if let note { Terminal.note(note) }
     }
 }

@@ -42,31 +42,21 @@ struct IaCCommand: AsyncParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder to scan") }
-        for assignment in variables where Self.split(assignment) == nil {
+        for assignment in variables where IaCRun.variables(fromAssignments: [assignment]) == nil {
             throw ValidationError("--var takes NAME=VALUE, got '\(assignment)'")
         }
     }
 
-    static func split(_ assignment: String) -> (name: String, value: String)? {
-        guard let equals = assignment.firstIndex(of: "=") else { return nil }
-        let name = String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { return nil }
-        return (name, String(assignment[assignment.index(after: equals)...]))
-    }
-
     func run() async throws {
-        var values: [String: String] = [:]
-        for assignment in variables {
-            if let (name, value) = Self.split(assignment) { values[name] = value }
-        }
         let outcome = IaCRun(
-            paths: paths, variableFiles: variableFiles, variables: values, strict: strict, toolVersion: ACKGuard.version
+            paths: paths, variableFiles: variableFiles, variables: IaCRun.variables(fromAssignments: variables) ?? [:],
+            strict: strict, toolVersion: ACKGuard.version
         ).run()
         for diagnostic in outcome.diagnostics { Terminal.error(diagnostic) }
         // Nothing was found because nothing parsed: the errors on stderr say so; a table saying "No resources
         // found." on stdout would read as a clean result.
         if !(outcome.report.findings.isEmpty && !outcome.diagnostics.isEmpty && outputOptions.format == .table) {
-            try outputOptions.print(
+            try outputOptions.printer.print(
                 outcome.report, exitCode: outcome.exitCode, environment: ProcessInfo.processInfo.environment)
         }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

@@ -55,57 +55,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Scans whose reports stay available at /api/scans/ID (2-1000).")
     var keepScans = 20
 
+    /// The serve options as the library takes them.
+    var commandLine: ServeCommandLine {
+        var line = ServeCommandLine()
+        (line.every, line.cron, line.listen, line.tokenFile) = (every, cron, listen, tokenFile)
+        (line.webhooks, line.webhookFormat, line.webhookSecretFile) = (webhook, webhookFormat, webhookSecretFile)
+        line.keepScans = keepScans
+        return line
+    }
+
     func validate() throws {
         if savedFolder != nil && (liveOptions.demo || liveOptions.endpoint != nil) {
             throw ValidationError("--from audits saved files; it does not combine with --demo or --endpoint")
         }
-        if every != nil && cron != nil { throw ValidationError("--every and --cron are alternatives: give one") }
-        do {
-            _ = try schedule()
-            _ = try ServeSettings.parseListen(listen)
-            for url in webhook { _ = try WebhookNotifier.parseURL(url) }
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        if WebhookNotifier.Format(rawValue: webhookFormat) == nil {
-            throw ValidationError("--webhook-format must be json or slack")
-        }
-        if (2...1000).contains(keepScans) == false { throw ValidationError("--keep-scans must be between 2 and 1000") }
-        if webhookSecretFile != nil && webhook.isEmpty {
-            throw ValidationError("--webhook-secret-file signs alerts: it needs --webhook")
-        }
-    }
-
-    func schedule() throws -> Schedule {
-        if let cron { return .cron(try CronExpression(cron)) }
-        return try Schedule.every(every ?? "1h")
-    }
-
-    /// The serve settings this command line makes; reads the token and secret files.
-    func settings() throws -> ServeSettings {
-        var settings = ServeSettings()
-        (settings.host, settings.port) = try ServeSettings.parseListen(listen)
-        settings.schedule = try schedule()
-        settings.token = try tokenFile.map { path throws in try BearerToken.load(path: path) }
-        settings.webhooks = try webhook.map { url throws in try WebhookNotifier.parseURL(url) }
-        settings.webhookFormat = WebhookNotifier.Format(rawValue: webhookFormat) ?? .json
-        settings.webhookSecret = try webhookSecretFile.map { path throws in try WebhookNotifier.loadSecret(path: path) }
-        settings.keptScans = keepScans
-        return settings
+        do { try commandLine.check() } catch { throw ValidationError(error.description) }
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         let settings: ServeSettings
-        do {
-            settings = try self.settings()
-        } catch {
-            throw RunFailure("\(error)")
-        }
+        do { settings = try commandLine.settings() } catch { throw RunFailure(error.description) }
         let request = AuditRequest(
             source: savedFolder.map { .saved(folder: $0) } ?? .live(liveOptions.resolved()),
             options: ruleOptions.auditOptions, suppressions: resultOptions.suppressions,
-            history: resultOptions.historyPolicy, environment: environment, toolVersion: ACKGuard.version)
+            history: resultOptions.historyPolicy, environment: ProcessInfo.processInfo.environment,
+            toolVersion: ACKGuard.version)
         var logger = Logger(label: "ackguard.serve") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = .info
         let service = ScanService(request: request, settings: settings, logger: logger)

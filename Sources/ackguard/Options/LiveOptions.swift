@@ -122,31 +122,19 @@ struct LiveOptions: ParsableArguments {
 
     /// The settings of the run, as the library takes them.
     func resolved() -> LiveSettings {
-        var settings = LiveSettings()
-        settings.demo = demo
-        settings.endpoint = endpoint
-        settings.stsEndpoint = stsEndpoint
-        settings.regions = regions
-        settings.roleArns = roleArns
-        settings.profile = profile
-        settings.concurrency = concurrency
-        settings.noKubernetes = noKubernetes
-        settings.privateIP = privateIp
-        settings.kubeconfigMinutes = kubeconfigMinutes
-        settings.kubeconfig = kubeconfig
-        settings.context = context
-        settings.clusterTimeout = .seconds(clusterTimeout)
-        settings.readTimeout = .seconds(readTimeout)
-        settings.callBudget = .seconds(callBudget)
-        settings.maxDuration = maxDuration.map { .seconds($0) }
-        settings.resourceDirectory = resourceDirectory
-        settings.resourceDirectoryFolder = resourceDirectoryFolder
-        settings.includedAccounts = includedAccounts
-        settings.excludedAccounts = excludedAccounts
-        settings.memberRole = memberRole
-        settings.accountConcurrency = accountConcurrency
-        settings.resourceManagerEndpoint = resourceManagerEndpoint
-        return settings
+        var s = LiveSettings()
+        (s.demo, s.endpoint, s.stsEndpoint, s.regions, s.profile) = (demo, endpoint, stsEndpoint, regions, profile)
+        (s.concurrency, s.noKubernetes, s.privateIP) = (concurrency, noKubernetes, privateIp)
+        (s.kubeconfigMinutes, s.kubeconfig, s.context) = (kubeconfigMinutes, kubeconfig, context)
+        (s.clusterTimeout, s.readTimeout) = (.seconds(clusterTimeout), .seconds(readTimeout))
+        (s.callBudget, s.maxDuration) = (.seconds(callBudget), maxDuration.map { .seconds($0) })
+        (s.roleArns, s.resourceDirectory, s.resourceDirectoryFolder) = (
+            roleArns, resourceDirectory, resourceDirectoryFolder
+        )
+        (s.includedAccounts, s.excludedAccounts) = (includedAccounts, excludedAccounts)
+        (s.memberRole, s.accountConcurrency) = (memberRole, accountConcurrency)
+        s.resourceManagerEndpoint = resourceManagerEndpoint
+        return s
     }
 }
 
@@ -161,57 +149,35 @@ struct ShardOptions: ParsableArguments {
             """, valueName: "K/N"))
     var shard: String?
 
-    /// `--shard` as `K/N`: `index/N` reads K from the Indexed Job's 0-based `JOB_COMPLETION_INDEX` (so the Job needs
-    /// no shell to add one).
-    static func shardText(_ shard: String, environment: [String: String]) throws -> String {
-        guard shard.hasPrefix("index/") else { return shard }
-        let count = shard.dropFirst("index/".count)
-        guard let text = environment["JOB_COMPLETION_INDEX"], !text.isEmpty, text.count <= 4,
-            text.allSatisfy({ $0.isASCII && $0.isNumber }), let index = Int(text)
-        else {
-            throw ValidationError(
-                "--shard \(shard) needs JOB_COMPLETION_INDEX (0-based, set by a Kubernetes Indexed Job) in the environment"
-            )
-        }
-        return "\(index + 1)/\(count)"
-    }
-
     @Option(
         help: ArgumentHelp(
-            "Ties the shards of one scan together ([A-Za-z0-9._-], 1-128); default JOB_NAME, else a fresh UUID.",
+            "Ties the shards of one scan together ([A-Za-z0-9._:-], 1-128); default JOB_NAME, else a fresh UUID.",
             valueName: "id"))
     var runId: String?
 
     func validate() throws {
-        if let shard {
-            let text = try Self.shardText(shard, environment: ProcessInfo.processInfo.environment)
-            do { _ = try AccountShard.parse(text) } catch { throw ValidationError(error.description) }
-        } else if runId != nil {
-            throw ValidationError("--run-id names the run of a --shard; give --shard K/N")
-        }
-        if let runId, let problem = ScanPart.problem(withRunId: runId) {
-            throw ValidationError("--run-id: \(problem)")
-        }
-        if shard != nil, runId == nil, let job = ProcessInfo.processInfo.environment["JOB_NAME"], !job.isEmpty,
-            let problem = ScanPart.problem(withRunId: job)
-        {
-            throw ValidationError("JOB_NAME (the default --run-id): \(problem); give --run-id")
+        do { _ = try part(environment: ProcessInfo.processInfo.environment) } catch {
+            throw ValidationError(error.description)
         }
     }
 
     /// This run's part, or `nil` without `--shard`.
-    func part(environment: [String: String]) -> ScanPart? {
-        guard let shard, let text = try? Self.shardText(shard, environment: environment),
-            let parsed = try? AccountShard.parse(text)
-        else { return nil }
-        let runId = runId ?? ScanPart.defaultRunId(environment: environment) { UUID().uuidString.lowercased() }
-        return ScanPart(runId: runId, index: parsed.index, count: parsed.count)
+    func part(environment: [String: String]) throws(RunFailure) -> ScanPart? {
+        try ScanPart.resolve(shard: shard, runId: runId, environment: environment) { UUID().uuidString.lowercased() }
+    }
+
+    /// Refuses a shard the accounts of `live` cannot be divided into (no `--resource-directory` or `--role-arn`).
+    func check(with live: LiveOptions) throws {
+        let environment = ProcessInfo.processInfo.environment
+        if shard != nil, let problem = applied(to: live.resolved(), environment: environment).problem {
+            throw ValidationError(problem)
+        }
     }
 
     /// `settings` with this run's part.
     func applied(to settings: LiveSettings, environment: [String: String]) -> LiveSettings {
         var settings = settings
-        settings.shard = part(environment: environment)
+        settings.shard = try? part(environment: environment)
         return settings
     }
 }

@@ -6,9 +6,7 @@ import Reports
 
 extension ReportFormat: ExpressibleByArgument {}
 
-enum ColorMode: String, CaseIterable, ExpressibleByArgument {
-    case auto, always, never
-}
+extension ReportPrinter.ColorMode: ExpressibleByArgument {}
 
 extension OutputFile {
     /// ``check(_:explicit:accepted:)`` for `validate()`: the problem as one line on stderr and exit 2 (an input
@@ -41,7 +39,7 @@ struct OutputOptions: ParsableArguments {
     var output: String?
 
     @Option(help: "Colour in the table: auto (a terminal without NO_COLOR), always or never.")
-    var color: ColorMode = .auto
+    var color: ReportPrinter.ColorMode = .auto
 
     @Flag(name: .shortAndLong, help: "Show each finding's warnings, evidence and remediation steps in the table.")
     var verbose = false
@@ -58,33 +56,6 @@ struct OutputOptions: ParsableArguments {
         try OutputFile.validate(output, explicit: explicitFormat, accepted: Set(ReportFormat.allCases))
     }
 
-    /// Colour decision: never into a file; `auto` means stdout is a terminal and NO_COLOR is unset.
-    func useColor(environment: [String: String]) -> Bool {
-        switch color {
-        case .always: return true
-        case .never: return false
-        case .auto:
-            guard output == nil, format == .table else { return false }
-            if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
-            return Terminal.isTTY(STDOUT_FILENO)
-        }
-    }
-
-    /// Renders `report` in the chosen format and prints it, or writes it atomically to `--output` with a note
-    /// naming the file and the summary. The table says what `exitCode` means.
-    func print(_ report: AuditReport, exitCode: Int32, environment: [String: String]) throws {
-        let text = renderReport(
-            report, format: format, color: useColor(environment: environment), verbose: verbose, exitCode: exitCode,
-            environment: environment)
-        do {
-            if let output {
-                try writeAtomically(text, to: output)
-                Terminal.note("report written to \(output) — \(TableReportRenderer().summaryLine(report))")
-            } else {
-                Terminal.writeStdout(text)
-            }
-        } catch {
-            throw RunFailure("cannot write the report to \(output ?? "stdout"): \(error.localizedDescription)")
-        }
-    }
+    /// How the report is printed.
+    var printer: ReportPrinter { ReportPrinter(format: format, output: output, color: color, verbose: verbose) }
 }
