@@ -37,7 +37,7 @@ let package = Package(
         // Pure request signing (V3 ACS3-HMAC-SHA256, ROA HMAC-SHA1, RPC HMAC-SHA1).
         .target(
             name: "AlibabaCloudSigning",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CivilTime", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // Credentials, HTTP transport, retries, rate limiting, the CS operations and models.
@@ -70,8 +70,10 @@ let package = Package(
         .target(name: "BoundedConcurrency", swiftSettings: strict),
         // JSON values, the one bounded parser (ParseLimits) and serialisation; no dependencies.
         .target(name: "JSON", swiftSettings: strict),
+        // The calendar (UTC fields of an instant and back) of the signers' dates and the reports' timestamps.
+        .target(name: "CivilTime", swiftSettings: strict),
         // Evidence in, findings out. No I/O, no clock, no randomness.
-        .target(name: "Audit", dependencies: ["JSON"], swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["JSON", "CivilTime"], swiftSettings: strict),
         // Builds evidence from API documents: the saved-folder reader and writer, the decoding shared with live.
         .target(
             name: "Evidence",
@@ -205,7 +207,7 @@ let package = Package(
             dependencies: ["AuditRun", "TestSupport", "Audit", "Evidence", "Reports", "ACKEmulator"],
             swiftSettings: strict
         ),
-        .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit"], swiftSettings: strict),
+        .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "CivilTime"], swiftSettings: strict),
         .testTarget(
             name: "EvidenceTests",
             dependencies: ["TestSupport", "Evidence", "Audit"],

@@ -126,17 +126,6 @@ public struct ParseBudget: Sendable {
     }
 }
 
-/// A document refused by `ParseLimits`, with the position where the limit was reached.
-public struct ParseLimitExceeded: Error, Sendable, Equatable, CustomStringConvertible {
-    public let line: Int
-    public let column: Int
-    public let problem: String
-
-    public init(line: Int, column: Int, problem: String) {
-        self.line = line
-        self.column = column
-        self.problem = problem
-    }
-
-    public var description: String { "line \(line), column \(column): \(problem)" }
-}
+/// A document refused by `ParseLimits`, with the position where the limit was reached: the same positioned problem
+/// as a syntax error, so callers report both alike.
+public typealias ParseLimitExceeded = JSONSyntaxError

@@ -2,6 +2,9 @@
 ///
 /// Foundation's parser gives no reliable position on Linux; saved evidence must fail with the file, the line and
 /// the column, so ackguard parses JSON itself. Numbers become `Double`; duplicate keys keep the last value.
+///
+/// A problem at a position of a parsed document (`line`, `column`, 1-based): broken syntax, or a limit of
+/// `ParseLimits` reached (``ParseLimitExceeded``, in JSON and YAML alike).
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let column: Int

@@ -1,3 +1,4 @@
+import CivilTime
 import Testing
 
 @testable import Audit
@@ -45,8 +46,8 @@ import Testing
     @Test("formatting and parsing agree on every day of four centuries")
     func roundTrip() {
         // 1900-01-01 through 2299-12-31, one instant a day at a time of day that moves.
-        let first = Int64(Timestamp.daysFromCivil(year: 1900, month: 1, day: 1)) * 86400
-        let last = Int64(Timestamp.daysFromCivil(year: 2299, month: 12, day: 31)) * 86400
+        let first = Int64(CivilTime.daysFromCivil(year: 1900, month: 1, day: 1)) * 86400
+        let last = Int64(CivilTime.daysFromCivil(year: 2299, month: 12, day: 31)) * 86400
         var seconds = first
         var step = Int64(0)
         while seconds <= last {
