@@ -5,8 +5,9 @@ import History
 ///
 /// As libpq reads it: the password may come from the URL or else from `PGPASSWORD`; the user from the URL, else
 /// `PGUSER`, else `USER`; the port defaults to 5432; `host=/folder` in the query names a Unix socket folder instead
-/// of a TCP host; `sslrootcert=PATH` names the certificates `verify-ca` and `verify-full` trust instead of the
-/// system's. The password is never part of ``description`` or of any error.
+/// of a TCP host; `sslrootcert=PATH` names the certificates `verify-ca` and `verify-full` (and `require`, as in libpq)
+/// trust instead of the system's, and `sslrootcert=system` the system's (libpq 16: `sslmode` then defaults to
+/// `verify-full` and may not be weaker). The password is never part of ``description`` or of any error.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// How much TLS the connection needs, named as libpq names it (`sslmode`).
     public enum SSLMode: String, Sendable, CaseIterable {
@@ -17,7 +18,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         case allow
         /// The libpq default: TLS when the server offers it, else plain TCP. The certificate is not checked.
         case prefer
-        /// TLS or nothing; the certificate is not checked (as libpq without a root certificate file).
+        /// TLS or nothing; the certificate is not checked, unless `sslrootcert` names a file: then, as in libpq, it
+        /// must be signed by an authority in that file (any host name), as with `verify-ca`.
         case require
         /// TLS, with a certificate signed by a trusted authority; any host name.
         case verifyCA = "verify-ca"
@@ -36,8 +38,12 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     public var database: String
     public var sslMode: SSLMode
-    /// `sslrootcert`: a PEM file of trusted authorities for `verify-ca`/`verify-full`.
+    /// `sslrootcert`: a PEM file of trusted authorities for `verify-ca`/`verify-full`/`require`, or
+    /// ``systemRootCertificates``.
     public var sslRootCert: String?
+
+    /// The `sslrootcert` value that names the system's trusted authorities (as in libpq 16), not a file.
+    public static let systemRootCertificates = "system"
 
     /// Whether `text` names a PostgreSQL database (else it is an SQLite path).
     public static func isPostgresURL(_ text: String) -> Bool {
@@ -64,17 +70,25 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
             throw fail("unknown parameter '\(unknown.prefix(40))' (known: \(known.sorted().joined(separator: ", ")))")
         }
+        sslRootCert = query["sslrootcert"].flatMap { $0.isEmpty ? nil : $0 }
+        if let root = sslRootCert {
+            guard root.utf8.count <= 1024, root.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+            else { throw fail("sslrootcert is longer than 1024 bytes or holds control characters") }
+        }
+        let systemRoots = sslRootCert == Self.systemRootCertificates
         if let mode = query["sslmode"] {
             guard let parsed = SSLMode(rawValue: mode) else {
                 throw fail(
                     "sslmode '\(mode.prefix(40))' is not one of "
                         + SSLMode.allCases.map(\.rawValue).joined(separator: ", "))
             }
+            guard !systemRoots || parsed == .verifyFull else {
+                throw fail("sslmode \(parsed.rawValue) may not be used with sslrootcert=system (use verify-full)")
+            }
             sslMode = parsed
         } else {
-            sslMode = .prefer
+            sslMode = systemRoots ? .verifyFull : .prefer
         }
-        sslRootCert = query["sslrootcert"].flatMap { $0.isEmpty ? nil : $0 }
         let portText = query["port"] ?? components.port.map(String.init)
         var port = 5432
         if let portText {

@@ -65,23 +65,17 @@ public struct PostgresStore: ScanStore {
     }
 
     func connect() async throws(HistoryError) -> PostgresConnection {
-        let modes: [PostgresConnection.Configuration.TLS]
-        do {
-            modes = try tlsModes()
-        } catch {
-            throw .cannotOpen(path: location, reason: "cannot set up TLS: \(reason(error))")
-        }
+        let modes = try tlsModes()
         var lastError: (any Error)?
         for (attempt, tls) in modes.enumerated() {
             var configuration: PostgresConnection.Configuration
             switch connection.endpoint {
             case .tcp(let host, let port):
+                // The host name is the TLS server name (SNI and the name verify-full checks); an IP address is not
+                // sent (SNI forbids it) and verify-full checks the certificate's IP SANs against the address instead.
                 configuration = .init(
                     host: host, port: port, username: connection.user, password: connection.password,
                     database: connection.database, tls: tls)
-                if connection.sslMode == .verifyCA || connection.sslMode == .verifyFull {
-                    configuration.options.tlsServerName = host
-                }
             case .unixSocket(let path):
                 configuration = .init(
                     unixSocketPath: path, username: connection.user, password: connection.password,
@@ -99,24 +93,75 @@ public struct PostgresStore: ScanStore {
         throw .cannotOpen(path: location, reason: lastError.map(reason) ?? "cannot connect")
     }
 
-    /// The TLS setting of each connection attempt, from `sslmode`.
-    func tlsModes() throws -> [PostgresConnection.Configuration.TLS] {
-        func context(_ verification: CertificateVerification) throws -> NIOSSLContext {
+    /// Whether a connection made as the URL says is encrypted, as the server sees it (`pg_stat_ssl`).
+    func connectionUsesTLS() async throws(HistoryError) -> Bool {
+        let logger = self.logger
+        return try await withConnection("reading pg_stat_ssl") { connection in
+            let rows = try await connection.query(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: logger
+            ).collect()
+            return try rows.first?.decode(Bool.self) ?? false
+        }
+    }
+
+    /// The TLS setting of each connection attempt, from `sslmode` (and `sslrootcert`, read here: a file that is
+    /// missing or holds no certificate is one line naming it).
+    func tlsModes() throws(HistoryError) -> [PostgresConnection.Configuration.TLS] {
+        func context(_ verification: CertificateVerification) throws(HistoryError) -> NIOSSLContext {
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.certificateVerification = verification
-            if let root = connection.sslRootCert, verification != .none {
-                tls.trustRoots = .file(root)
+            if verification != .none, let path = connection.sslRootCert,
+                path != PostgresLocation.systemRootCertificates
+            {
+                tls.trustRoots = .certificates(try Self.rootCertificates(path, location: location))
             }
-            return try NIOSSLContext(configuration: tls)
+            do {
+                return try NIOSSLContext(configuration: tls)
+            } catch {
+                throw .cannotOpen(path: location, reason: "cannot set up TLS: \(reason(error))")
+            }
         }
         switch connection.sslMode {
         case .disable: return [.disable]
         case .allow: return [.disable, .require(try context(.none))]
         case .prefer: return [.prefer(try context(.none))]
-        case .require: return [.require(try context(.none))]
+        case .require:
+            // libpq: with a root certificate file, require checks the chain as verify-ca does.
+            return [.require(try context(connection.sslRootCert == nil ? .none : .noHostnameVerification))]
         case .verifyCA: return [.require(try context(.noHostnameVerification))]
         case .verifyFull: return [.require(try context(.fullVerification))]
         }
+    }
+
+    /// The certificates of the PEM file `path` (at most 4 MiB, a regular file); anything else is one line naming it.
+    static func rootCertificates(_ path: String, location: String) throws(HistoryError) -> [NIOSSLCertificate] {
+        func fail(_ problem: String) -> HistoryError {
+            .cannotOpen(path: location, reason: "sslrootcert \(path.prefix(300)) \(problem)")
+        }
+        let attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw fail(FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist")
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else { throw fail("is not a regular file") }
+        guard let size = attributes[.size] as? NSNumber, size.int64Value <= 4 << 20 else {
+            throw fail("is larger than 4 MiB")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot be read") }
+        defer { try? handle.close() }
+        let bytes: Data
+        do {
+            bytes = try handle.read(upToCount: (4 << 20) + 1) ?? Data()
+        } catch {
+            throw fail("cannot be read")
+        }
+        guard bytes.count <= 4 << 20 else { throw fail("is larger than 4 MiB") }
+        let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(bytes))
+        guard let certificates, !certificates.isEmpty else {
+            throw fail("holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        }
+        return certificates
     }
 
     // MARK: - Schema
@@ -439,7 +484,7 @@ public struct PostgresStore: ScanStore {
         } else if let error = error as? PostgresTransactionError {
             text = reason(error.closureError ?? error.commitError ?? error.beginError ?? error.rollbackError ?? error)
         } else if let error = error as? PSQLError {
-            text = Self.describe(error, user: connection.user)
+            text = Self.describe(error, connection: connection)
         } else if let error = error as? PostgresDecodingError {
             text = "unexpected column type (\(error.code)) in \(error.columnName)"
         } else {
@@ -452,7 +497,8 @@ public struct PostgresStore: ScanStore {
         return String(text.prefix(500))
     }
 
-    static func describe(_ error: PSQLError, user: String) -> String {
+    static func describe(_ error: PSQLError, connection: PostgresLocation) -> String {
+        let user = connection.user
         if let server = error.serverInfo {
             let state = server[.sqlState] ?? "?"
             let message = server[.message] ?? "server error"
@@ -469,10 +515,14 @@ public struct PostgresStore: ScanStore {
         }
         switch error.code {
         case .sslUnsupported:
-            return "the server does not support TLS (sslmode requires it; use sslmode=prefer or disable)"
+            return "the server does not support TLS (sslmode=\(connection.sslMode.rawValue) requires it; prefer or "
+                + "disable do not)"
         case .authMechanismRequiresPassword:
             return "the server asks for a password and none was given (in the URL or PGPASSWORD)"
         case .connectionError:
+            if let underlying = error.underlying, let tls = describeTLS(underlying, connection: connection) {
+                return tls
+            }
             let underlying = error.underlying.map { String(describing: $0) } ?? "connection error"
             for (needle, plain) in [
                 ("Connection refused", "connection refused"), ("timed out", "timed out"),
@@ -482,8 +532,34 @@ public struct PostgresStore: ScanStore {
             }
             return "cannot connect: \(underlying)"
         default:
+            if let underlying = error.underlying, let tls = describeTLS(underlying, connection: connection) {
+                return tls
+            }
             if let underlying = error.underlying { return "\(error.code): \(underlying)" }
             return "\(error.code)"
         }
+    }
+
+    /// A TLS failure in words: which check of the server's certificate failed, and what the URL asked for.
+    static func describeTLS(_ error: any Error, connection: PostgresLocation) -> String? {
+        let mode = "sslmode=\(connection.sslMode.rawValue)"
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            let host: String
+            if case .tcp(let name, _) = connection.endpoint { host = name } else { host = "the host connected to" }
+            return "TLS (\(mode)): the server's certificate does not name \(host) (verify-ca would not check the name)"
+        }
+        guard let error = error as? NIOSSLError else { return nil }
+        let detail = String(describing: error)
+        if detail.contains("CERTIFICATE_VERIFY_FAILED") {
+            let authorities =
+                switch connection.sslRootCert {
+                case nil: "the system's trusted authorities (no sslrootcert)"
+                case PostgresLocation.systemRootCertificates: "the system's trusted authorities (sslrootcert=system)"
+                case let path?: "the authorities in sslrootcert \(path.prefix(300))"
+                }
+            return "TLS (\(mode)): the server's certificate failed verification against \(authorities): it is not "
+                + "signed by one of them, or is outside its validity period"
+        }
+        return "TLS handshake failed: \(detail)"
     }
 }

@@ -56,6 +56,10 @@ enum StoreFixtures {
             ("postgres://u@h/db?sslmode=require", .require),
             ("postgres://u@h/db?sslmode=verify-ca", .verifyCA),
             ("postgres://u@h/db?sslmode=verify-full", .verifyFull),
+            // libpq 16: the system's authorities make verify-full the default.
+            ("postgres://u@h/db?sslrootcert=system", .verifyFull),
+            ("postgres://u@h/db?sslrootcert=system&sslmode=verify-full", .verifyFull),
+            ("postgres://u@h/db?sslrootcert=/etc/ca.pem", .prefer),
         ])
     func sslModes(_ url: String, _ mode: PostgresLocation.SSLMode) throws {
         #expect(try PostgresLocation(url: url, environment: [:]).sslMode == mode)
@@ -90,6 +94,10 @@ enum StoreFixtures {
             ("postgres://u:hunter2@/db", "no host"),
             ("mysql://u:hunter2@h/db", "not a postgres://"),
             ("postgres://u:hunter2@h/db?password=hunter2&sslmode=x", "sslmode 'x'"),
+            ("postgres://u:hunter2@h/db?sslmode=require&sslrootcert=system", "sslmode require may not be used"),
+            ("postgres://u:hunter2@h/db?sslmode=verify-ca&sslrootcert=system", "sslrootcert=system"),
+            ("postgres://u:hunter2@h/db?sslrootcert=/tmp/a%0Ab.pem", "sslrootcert"),
+            ("postgres://u:hunter2@h/db?sslrootcert=" + String(repeating: "a", count: 1025), "sslrootcert"),
         ])
     func badURL(_ url: String, _ expected: String) {
         do {

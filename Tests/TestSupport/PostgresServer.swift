@@ -1,3 +1,4 @@
+import ACKEmulator
 import Foundation
 
 /// A throwaway PostgreSQL server for one test: `initdb` into a private temporary folder, `pg_ctl start` on a free
@@ -7,7 +8,42 @@ import Foundation
 /// as that user (`setpriv`, else `runuser`). The programs are found on PATH, else in Debian's
 /// `/usr/lib/postgresql/<version>/bin`, else in `ACKGUARD_POSTGRES_BIN`. When they are not installed the test fails
 /// saying so (`.ci/run` installs Debian's `postgresql`): it is never skipped.
+///
+/// With ``TLSOptions`` the server also speaks TLS, with a certificate from a fresh ``EmulatorCertificateAuthority``
+/// (``TLSFiles`` names the CA's PEM and an unrelated CA's), and can refuse plain TCP altogether.
 public struct PostgresServer: Sendable {
+    /// How a test server speaks TLS.
+    public struct TLSOptions: Sendable {
+        /// The names in the server certificate's subject alternative names.
+        public enum Names: Sendable {
+            /// `127.0.0.1` (an IP SAN) and `localhost`.
+            case loopbackAddress
+            /// Only the DNS name `localhost`: a client that checks the host name and connects to 127.0.0.1 fails.
+            case localhostOnly
+        }
+
+        public var names: Names
+        /// pg_hba.conf has `hostssl` lines only: a plain TCP login is refused (SQLSTATE 28000).
+        public var only: Bool
+
+        public init(names: Names = .loopbackAddress, only: Bool = false) {
+            self.names = names
+            self.only = only
+        }
+    }
+
+    /// A TLS server's certificate files.
+    public struct TLSFiles: Sendable {
+        public let options: TLSOptions
+        /// The PEM of the CA that signed the server's certificate (a `sslrootcert` that works).
+        public let caPath: String
+        /// The PEM of another CA that signed nothing the server has (a `sslrootcert` that must fail).
+        public let unrelatedCAPath: String
+    }
+
+    /// The server's TLS files, nil when it speaks plain TCP only.
+    public let tls: TLSFiles?
+
     public let folder: TemporaryFolder
     public let port: Int
     /// The superuser the tests connect as, with a password (TCP logins need it: scram-sha-256).
@@ -18,13 +54,26 @@ public struct PostgresServer: Sendable {
     let dataDirectory: String
     let runAs: [String]
 
-    /// `postgres://ackguard:<password>@127.0.0.1:<port>/postgres?sslmode=disable` (the server has no TLS).
+    /// `postgres://ackguard:<password>@127.0.0.1:<port>/postgres?sslmode=disable`.
     public var url: String { "postgres://\(user):\(password)@127.0.0.1:\(port)/\(database)?sslmode=disable" }
 
-    /// The same database with another password (or none).
-    public func url(password: String?, sslmode: String = "disable") -> String {
+    /// The same database with another password (or none), `sslmode`, `sslrootcert` (percent-encoded) and host.
+    public func url(
+        password: String?, sslmode: String = "disable", sslrootcert: String? = nil, host: String = "127.0.0.1"
+    ) -> String {
         let credentials = password.map { "\(user):\($0)" } ?? user
-        return "postgres://\(credentials)@127.0.0.1:\(port)/\(database)?sslmode=\(sslmode)"
+        var text = "postgres://\(credentials)@\(host):\(port)/\(database)?sslmode=\(sslmode)"
+        if let sslrootcert {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~/")
+            text += "&sslrootcert=" + (sslrootcert.addingPercentEncoding(withAllowedCharacters: allowed) ?? sslrootcert)
+        }
+        return text
+    }
+
+    /// What the server has logged so far (server.log; a TLS server logs every connection).
+    public func log() -> String {
+        (try? String(contentsOfFile: folder.path("server.log"), encoding: .utf8)) ?? ""
     }
 
     /// The folder of the server's Unix socket.
@@ -34,8 +83,8 @@ public struct PostgresServer: Sendable {
         public var description: String
     }
 
-    /// Initialises and starts a server; throws (with the server's log) when it cannot.
-    public static func start() async throws -> PostgresServer {
+    /// Initialises and starts a server (with TLS when `tls` is given); throws (with the server's log) when it cannot.
+    public static func start(tls: TLSOptions? = nil) async throws -> PostgresServer {
         guard let bin = findBinaries() else {
             throw Failure(
                 description:
@@ -44,19 +93,21 @@ public struct PostgresServer: Sendable {
         }
         let folder = try TemporaryFolder(prefix: "ackguard-pg")
         do {
-            return try await start(bin: bin, folder: folder)
+            return try await start(bin: bin, folder: folder, tls: tls)
         } catch {
             folder.remove()
             throw error
         }
     }
 
-    static func start(bin: String, folder: TemporaryFolder) async throws -> PostgresServer {
+    static func start(bin: String, folder: TemporaryFolder, tls: TLSOptions?) async throws -> PostgresServer {
         var runAs: [String] = []
+        var owner: (uid: uid_t, gid: gid_t)?
         if geteuid() == 0 {
             guard let nobody = getpwnam("nobody") else { throw Failure(description: "no user 'nobody' to run as") }
             let uid = nobody.pointee.pw_uid
             let gid = nobody.pointee.pw_gid
+            owner = (uid, gid)
             guard chown(folder.path, uid, gid) == 0 else {
                 throw Failure(description: "cannot give \(folder.path) to nobody: \(String(cString: strerror(errno)))")
             }
@@ -69,9 +120,7 @@ public struct PostgresServer: Sendable {
         let password = "pw-" + UUID().uuidString.prefix(12)
         let passwordFile = try folder.write("pwfile", password + "\n")
         let socket = try folder.makeFolder("sock")
-        if !runAs.isEmpty, let nobody = getpwnam("nobody") {
-            for path in [passwordFile, socket] { _ = chown(path, nobody.pointee.pw_uid, nobody.pointee.pw_gid) }
-        }
+        for path in [passwordFile, socket] { try give(path, to: owner) }
         let data = folder.path("data")
         let log = folder.path("init.log")
         try await run(
@@ -79,11 +128,13 @@ public struct PostgresServer: Sendable {
                 "\(bin)/initdb", "-D", data, "-U", "ackguard", "--pwfile=\(passwordFile)", "-A", "scram-sha-256",
                 "--auth-local=trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
             ], log: log, what: "initdb")
+        let files = try tls.map { try configureTLS($0, folder: folder, data: data, owner: owner) }
         var lastError: (any Error)?
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
             let server = PostgresServer(
-                folder: folder, port: port, password: password, binDirectory: bin, dataDirectory: data, runAs: runAs)
+                tls: files, folder: folder, port: port, password: password, binDirectory: bin, dataDirectory: data,
+                runAs: runAs)
             do {
                 try await run(
                     runAs + [
@@ -98,6 +149,61 @@ public struct PostgresServer: Sendable {
             }
         }
         throw lastError ?? Failure(description: "pg_ctl start failed")
+    }
+
+    /// Writes the certificates (the key with mode 0600, both owned by the server's user), turns `ssl` on in
+    /// postgresql.conf (and `log_connections`: server.log names every connection, and whether it used TLS) and, for
+    /// a TLS-only server, replaces pg_hba.conf with `hostssl` lines.
+    static func configureTLS(
+        _ options: TLSOptions, folder: TemporaryFolder, data: String, owner: (uid: uid_t, gid: gid_t)?
+    ) throws -> TLSFiles {
+        let now = Date()
+        let authority = try EmulatorCertificateAuthority(commonName: "ackguard-test-postgres-ca", now: now)
+        let unrelated = try EmulatorCertificateAuthority(commonName: "ackguard-test-unrelated-ca", now: now)
+        let issued = try authority.issueServerCertificate(
+            commonName: "ackguard-test-postgres", dnsNames: ["localhost"],
+            ipAddresses: options.names == .loopbackAddress ? [[127, 0, 0, 1]] : [],
+            notValidBefore: now.addingTimeInterval(-3_600), notValidAfter: now.addingTimeInterval(86_400))
+        let caPath = try folder.write("tls/ca.pem", authority.caCertificatePEM)
+        let unrelatedPath = try folder.write("tls/unrelated-ca.pem", unrelated.caCertificatePEM)
+        let certificate = try folder.write("server-tls/server.crt", issued.certificatePEM)
+        let key = try folder.write("server-tls/server.key", issued.privateKeyPEM)
+        guard chmod(key, 0o600) == 0 else {
+            throw Failure(description: "chmod 0600 \(key): \(String(cString: strerror(errno)))")
+        }
+        for path in [folder.path("server-tls"), certificate, key] { try give(path, to: owner) }
+        try append(
+            "\nssl = on\nssl_cert_file = '\(certificate)'\nssl_key_file = '\(key)'\nlog_connections = on\n",
+            to: data + "/postgresql.conf")
+        if options.only {
+            let hba = data + "/pg_hba.conf"
+            try Data(
+                """
+                # TLS only (ackguard tests): a plain TCP login finds no line and is refused.
+                local all all trust
+                hostssl all all 127.0.0.1/32 scram-sha-256
+                hostssl all all ::1/128 scram-sha-256
+
+                """.utf8
+            ).write(to: URL(fileURLWithPath: hba))
+            try give(hba, to: owner)
+        }
+        return TLSFiles(options: options, caPath: caPath, unrelatedCAPath: unrelatedPath)
+    }
+
+    /// Hands `path` to the server's user (nothing to do when the tests do not run as root).
+    static func give(_ path: String, to owner: (uid: uid_t, gid: gid_t)?) throws {
+        guard let owner else { return }
+        guard chown(path, owner.uid, owner.gid) == 0 else {
+            throw Failure(description: "cannot give \(path) to nobody: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func append(_ text: String, to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
     }
 
     /// Stops the server at once and removes its folder.
@@ -207,12 +313,14 @@ public struct PostgresServer: Sendable {
     }
 }
 
-/// Starts a throwaway PostgreSQL server, runs `body` with it, and stops and removes it whether `body` throws or not.
+/// Starts a throwaway PostgreSQL server (speaking TLS as `tls` says, when given), runs `body` with it, and stops and
+/// removes it whether `body` throws or not.
 public func withPostgresServer<T>(
     isolation: isolated (any Actor)? = #isolation,
+    tls: PostgresServer.TLSOptions? = nil,
     _ body: (PostgresServer) async throws -> T
 ) async throws -> T {
-    let server = try await PostgresServer.start()
+    let server = try await PostgresServer.start(tls: tls)
     return try await withCleanup {
         try await body(server)
     } cleanup: {
