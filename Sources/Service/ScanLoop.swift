@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// starts only after the previous one finished). Each finished scan goes into the ``ScanHistory`` and to every
 /// observer (metrics, alerts), in order.
 ///
-/// A graceful shutdown (SIGTERM, SIGINT) cancels a scan in progress: it is kept as an incomplete scan (the metric
-/// `ackguard_scan_incomplete` says 1, a log line says so) and the loop returns.
+/// A graceful shutdown (SIGTERM, SIGINT) cancels a scan in progress: it is kept as an incomplete scan without a report
+/// (the metric `ackguard_scan_incomplete` says 1, a log line says so) and the loop returns.
 public final class ScanLoop: Service, Sendable {
     /// What one scan is: an ``AuditRun`` of the request in the service, anything in tests.
     public typealias Scan = @Sendable () async throws -> AuditOutcome
@@ -80,10 +80,18 @@ public final class ScanLoop: Service, Sendable {
         logger.info("scan \(id) started")
         do {
             let outcome = try await scan()
+            if Task.isCancelled {
+                // What a cancelled run read was cut short (Kubernetes reads cancelled look like unreachable APIs):
+                // its report is not kept, so neither the diff, the alerts nor the metrics take it for a scan.
+                return ScanRecord(
+                    id: id, startedAt: started, finishedAt: now(), report: nil, callCounts: outcome.callCounts,
+                    callOutcomes: outcome.callOutcomes, failure: "cancelled by shutdown", cancelled: true,
+                    warnings: outcome.warnings)
+            }
             return ScanRecord(
                 id: id, startedAt: started, finishedAt: now(), report: outcome.report,
                 completenessNotes: outcome.completenessNotes, callCounts: outcome.callCounts,
-                callOutcomes: outcome.callOutcomes, cancelled: Task.isCancelled)
+                callOutcomes: outcome.callOutcomes, warnings: outcome.warnings)
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError
             let message = cancelled ? "cancelled by shutdown" : Self.oneLine(error)
@@ -93,6 +101,7 @@ public final class ScanLoop: Service, Sendable {
     }
 
     func log(_ record: ScanRecord) {
+        for warning in record.warnings { logger.warning("scan \(record.id): \(warning)") }
         let counts = record.counts
         let summary = Status.allCases.sorted().map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         let seconds = String(format: "%.1f", record.durationSeconds)

@@ -21,11 +21,13 @@ public struct ScanRecord: Sendable {
     public let failure: String?
     /// The scan was cancelled (the service shut down while it ran).
     public let cancelled: Bool
+    /// Problems that change nothing in the verdict (the store could not record the scan), one line each.
+    public let warnings: [String]
 
     public init(
         id: Int, startedAt: Date, finishedAt: Date, report: AuditReport?, completenessNotes: [String] = [],
         callCounts: [String: Int] = [:], callOutcomes: [String: [String: Int]] = [:], failure: String? = nil,
-        cancelled: Bool = false
+        cancelled: Bool = false, warnings: [String] = []
     ) {
         self.id = id
         self.startedAt = startedAt
@@ -36,6 +38,7 @@ public struct ScanRecord: Sendable {
         self.callOutcomes = callOutcomes
         self.failure = failure
         self.cancelled = cancelled
+        self.warnings = warnings
     }
 
     /// Did not see everything: cancelled, failed, or with completeness notes.

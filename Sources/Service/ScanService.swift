@@ -49,6 +49,8 @@ public struct ScanService: Sendable {
     public let metrics: ServiceMetrics
     let scan: ScanLoop.Scan
     let logger: Logger
+    /// Why the request cannot be served (``problem(with:)``): ``run(signals:onListening:)`` throws it at once.
+    let refusal: String?
     /// Told of each finished scan after the metrics and the alerts (tests wait on it).
     public var observers: [ScanLoop.Observer] = []
 
@@ -58,10 +60,31 @@ public struct ScanService: Sendable {
         self.metrics = ServiceMetrics()
         self.scan = scan
         self.logger = logger
+        self.refusal = nil
     }
 
+    /// The service of `request`: each scan is `AuditRun(request).run()`, which also records it in the store the
+    /// request names (`--store`, `--history`), one scan after another.
     public init(request: AuditRequest, settings: ServeSettings, logger: Logger) {
-        self.init(settings: settings, logger: logger) { try await AuditRun(request).run() }
+        self.settings = settings
+        self.history = ScanHistory(keptScans: settings.keptScans)
+        self.metrics = ServiceMetrics()
+        self.scan = { try await AuditRun(request).run() }
+        self.logger = logger
+        self.refusal = Self.problem(with: request)
+    }
+
+    /// Why `serve` refuses `request`, or `nil`. A shard (`--shard K/N`) is refused: a shard is one runner's part of
+    /// one organisation scan, tied to the others by its run id, and a stored part replaces the part of the same run id
+    /// and index. Repeated on a schedule it would keep overwriting one part, and the metrics and the dashboard would
+    /// show a fraction of the accounts. A sharded organisation scan is the Indexed Job of `deploy/` (`audit --shard`);
+    /// `serve` audits every account of the organisation itself (`--account-concurrency` bounds how many at once).
+    public static func problem(with request: AuditRequest) -> String? {
+        var sharded = request.part != nil
+        if case .live(let settings) = request.source, settings.shard != nil { sharded = true }
+        guard sharded else { return nil }
+        return "serve does not take --shard: it audits every selected account on each scan; for a sharded "
+            + "organisation scan run `audit --shard K/N` as an Indexed Job (deploy/org-scan-job.yaml)"
     }
 
     /// Runs until a signal (or the task's cancellation) stops it. `onListening` gets `http://HOST:PORT` once the
@@ -69,6 +92,7 @@ public struct ScanService: Sendable {
     public func run(
         signals: [UnixSignal] = [.sigterm, .sigint], onListening: @escaping @Sendable (String) -> Void
     ) async throws {
+        if let refusal { throw ServeError(refusal) }
         let webhookClient = settings.webhooks.isEmpty ? nil : HTTPClient(eventLoopGroupProvider: .singleton)
         var observers: [ScanLoop.Observer] = [{ [metrics] scan, _ in metrics.update(after: scan) }]
         if let webhookClient {

@@ -92,6 +92,7 @@ public struct ServiceRoutes: Sendable {
             "completenessNotes": .array(scan.completenessNotes.map { .string($0) }),
         ]
         if let failure = scan.failure { object["failure"] = .string(failure) }
+        if !scan.warnings.isEmpty { object["warnings"] = .array(scan.warnings.map { .string($0) }) }
         return .object(object)
     }
 

@@ -3,10 +3,17 @@ import AsyncHTTPClient
 import Audit
 import AuditRun
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import Service
+import Synchronization
 import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Lets a test decide when each scan may start: a scan waits in ``pass()`` until the test calls ``open()``.
 actor Gate {
@@ -122,4 +129,62 @@ func withHTTP<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
     }
     try await http.shutdown()
     return result
+}
+
+/// Log lines kept for a test to read: level and message.
+final class LogLines: Sendable {
+    private let lines = Mutex<[(level: Logger.Level, message: String)]>([])
+
+    var all: [(level: Logger.Level, message: String)] { lines.withLock { $0 } }
+
+    /// Lines at `level` or above.
+    func atLeast(_ level: Logger.Level) -> [String] { all.filter { $0.level >= level }.map(\.message) }
+
+    func add(_ level: Logger.Level, _ message: String) { lines.withLock { $0.append((level, message)) } }
+
+    /// A logger writing here, every level included.
+    var logger: Logger {
+        var logger = Logger(label: "ackguard.serve.tests") { _ in Handler(lines: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    struct Handler: LogHandler {
+        let lines: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            lines.add(event.level, event.message.description)
+        }
+    }
+}
+
+/// A loopback TCP port that accepts connections (the kernel completes them) and never answers: what a webhook
+/// receiver that hangs looks like. Closed by `body`'s end.
+func withSilentListener<T>(_ body: (_ url: URL) async throws -> T) async throws -> T {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw CancellationError() }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+    }
+    #expect(bound == 0)
+    #expect(listen(descriptor, 16) == 0)
+    var chosen = sockaddr_in()
+    _ = withUnsafeMutablePointer(to: &chosen) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
+    let port = Int(UInt16(bigEndian: chosen.sin_port))
+    return try await body(try #require(URL(string: "http://127.0.0.1:\(port)/hook")))
 }
