@@ -3,37 +3,35 @@ import Foundation
 import Reports
 
 /// `GET /`: one self-contained HTML page, readable without JavaScript and loading nothing (a Content-Security-Policy
-/// forbids it): the latest scan's status table, what changed since the scan before, and an inline SVG trend of the
-/// FAIL and UNKNOWN counts. Every value from a scan (cluster names are hostile) is escaped by ``ReportText/html(_:)``.
+/// forbids scripts and every external asset): what the service does and the latest scan's state, an inline SVG trend
+/// of the FAIL and UNKNOWN counts, what changed since the scan before, then the HTML report of the latest scan with a
+/// report — the same sections as `audit --format html`, from ``HTMLReportRenderer``, one level down and without its
+/// sorting script. One document head and one stylesheet (the report's, and the few rules the dashboard adds). Every
+/// value from a scan (cluster names are hostile) is escaped by ``ReportText/html(_:)``.
 public enum Dashboard {
+    /// No script, no image, no font, no connection: only the inline stylesheet.
+    static let policy = "default-src 'none'; style-src 'unsafe-inline'"
+
     public static func render(_ snapshot: ScanHistory.Snapshot, schedule: Schedule, refreshSeconds: Int = 60)
         -> String
     {
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <meta http-equiv="refresh" content="\(max(5, refreshSeconds))">
-            <title>\(ReportText.html(title(snapshot)))</title>
-            <style>
-            \(style)
-            </style>
-            </head>
-            <body>
-            <header><h1>ackguard serve</h1>
+        let refresh = max(5, refreshSeconds)
+        var body = """
+            <header id="service">
+            <h1>ackguard serve</h1>
             <p>Scans \(ReportText.html(schedule.description)); the first at start-up. This page reloads every \
-            \(max(5, refreshSeconds)) s.</p></header>
+            \(refresh) s.</p>
+            </header>
 
             """
-        html += latest(snapshot.latest)
-        html += trend(snapshot.trend)
-        html += changes(snapshot.diff)
-        html += statusTable(snapshot.diff?.new)
-        html += "</body>\n</html>\n"
-        return html
+        body += latest(snapshot.latest)
+        body += trend(snapshot.trend)
+        body += changes(snapshot.diff)
+        body += report(snapshot.diff?.new, latest: snapshot.latest)
+        return HTMLReportRenderer.document(
+            title: title(snapshot), contentSecurityPolicy: policy,
+            head: ["<meta http-equiv=\"refresh\" content=\"\(refresh)\">"],
+            style: HTMLReportRenderer.stylesheet + "\n" + style, body: body)
     }
 
     static func title(_ snapshot: ScanHistory.Snapshot) -> String {
@@ -43,26 +41,19 @@ public enum Dashboard {
             + (latest.incomplete ? " (incomplete)" : "")
     }
 
+    /// The latest scan: when, how long, and whether it saw everything (its counts are in the report below).
     static func latest(_ scan: ScanRecord?) -> String {
         var html =
             "<section id=\"latest\" aria-labelledby=\"latest-title\">\n<h2 id=\"latest-title\">Latest scan</h2>\n"
         guard let scan else { return html + "<p>The first scan is in progress.</p>\n</section>\n" }
         html += "<dl class=\"facts\">\n"
         html += fact("Scan", "\(scan.id)")
-        html += fact("Finished", Timestamp.rfc3339(epochSeconds: Int64(scan.finishedAt.timeIntervalSince1970)))
+        html += fact("Finished", ServiceRoutes.rfc3339(scan.finishedAt))
         html += fact("Duration", String(format: "%.1f s", scan.durationSeconds))
-        if let report = scan.report {
-            html += fact("Source", report.source.kind.rawValue)
-            if !report.source.regions.isEmpty { html += fact("Regions", report.source.regions.joined(separator: ", ")) }
-        }
-        html += "</dl>\n<ul class=\"cards\">\n"
         let counts = scan.counts
-        for status in Status.allCases.sorted() {
-            html +=
-                "<li class=\"card \(status.rawValue)\"><span class=\"count\" id=\"count-\(status.rawValue)\">"
-                + "\(counts[status] ?? 0)</span> \(status.rawValue)</li>\n"
-        }
-        html += "</ul>\n"
+        html += fact("FAIL", "\(counts[.fail] ?? 0)")
+        html += fact("UNKNOWN", "\(counts[.unknown] ?? 0)")
+        html += "</dl>\n"
         if scan.cancelled {
             html += "<p class=\"warning\" id=\"incomplete\">This scan was cancelled (shutdown): incomplete.</p>\n"
         } else if let failure = scan.failure {
@@ -70,8 +61,12 @@ public enum Dashboard {
         } else if !scan.completenessNotes.isEmpty {
             html += "<p class=\"warning\" id=\"incomplete\">This scan is incomplete:</p>\n<ul>\n"
             for note in scan.completenessNotes.prefix(20) { html += "<li>\(ReportText.html(note))</li>\n" }
+            if scan.completenessNotes.count > 20 {
+                html += "<li>… and \(scan.completenessNotes.count - 20) more (GET /api/scans)</li>\n"
+            }
             html += "</ul>\n"
         }
+        for warning in scan.warnings.prefix(5) { html += "<p class=\"warning\">\(ReportText.html(warning))</p>\n" }
         return html + "</section>\n"
     }
 
@@ -79,11 +74,11 @@ public enum Dashboard {
         "<div><dt>\(name)</dt><dd>\(ReportText.html(value))</dd></div>\n"
     }
 
-    /// FAIL and UNKNOWN counts per scan, oldest left; scans without a report are gaps.
+    /// FAIL and UNKNOWN counts per scan, oldest left; scans without a report are left out.
     static func trend(_ points: [TrendPoint]) -> String {
         var html = "<section id=\"trend\" aria-labelledby=\"trend-title\">\n<h2 id=\"trend-title\">Trend</h2>\n"
         let shown = points.filter(\.hasReport).suffix(200)
-        guard !shown.isEmpty else { return html + "<p>No scan has finished yet.</p>\n</section>\n" }
+        guard let latest = shown.last else { return html + "<p>No scan has finished yet.</p>\n</section>\n" }
         let width = 720
         let height = 200
         let left = 40
@@ -92,12 +87,11 @@ public enum Dashboard {
         let plotHeight = height - top - 24
         let maximum = max(1, shown.map { max($0.counts[.fail] ?? 0, $0.counts[.unknown] ?? 0) }.max() ?? 1)
         let step = shown.count > 1 ? Double(plotWidth) / Double(shown.count - 1) : 0
-        func point(_ index: Int, _ value: Int) -> String {
+        func point(_ index: Int, _ value: Int) -> (x: String, y: String) {
             let x = Double(left) + step * Double(index)
             let y = Double(top + plotHeight) - Double(plotHeight) * Double(value) / Double(maximum)
-            return String(format: "%.1f,%.1f", x, y)
+            return (String(format: "%.1f", x), String(format: "%.1f", y))
         }
-        let latest = shown.last!
         let label =
             "FAIL and UNKNOWN over the last \(shown.count) scan(s); latest: \(latest.counts[.fail] ?? 0) FAIL, "
             + "\(latest.counts[.unknown] ?? 0) UNKNOWN"
@@ -113,10 +107,9 @@ public enum Dashboard {
             let values = shown.enumerated().map { point($0.offset, $0.element.counts[status] ?? 0) }
             html +=
                 "<polyline id=\"trend-\(status.rawValue)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" "
-                + "points=\"\(values.joined(separator: " "))\"/>\n"
-            if shown.count == 1 {
-                let xy = values[0].split(separator: ",")
-                html += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"\(color)\"/>\n"
+                + "points=\"\(values.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>\n"
+            if let only = values.first, values.count == 1 {
+                html += "<circle cx=\"\(only.x)\" cy=\"\(only.y)\" r=\"3\" fill=\"\(color)\"/>\n"
             }
         }
         html +=
@@ -136,49 +129,54 @@ public enum Dashboard {
         }
         html += "<p>Scan \(diff.new.id) against scan \(old.id).</p>\n"
         guard !diff.changes.isEmpty else { return html + "<p>No cluster changed status.</p>\n</section>\n" }
-        html += "<table id=\"changes-table\">\n<thead><tr><th>Change</th><th>Cluster</th><th>Cluster id</th>"
-        html += "<th>Region</th><th>Rule</th><th>Before</th><th>Now</th><th>Reason</th></tr></thead>\n<tbody>\n"
+        html += "<table id=\"changes-table\">\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Cluster</th>"
+        html += "<th scope=\"col\">Region</th><th scope=\"col\">Account</th><th scope=\"col\">Rule</th>"
+        html += "<th scope=\"col\">Before</th><th scope=\"col\">Now</th><th scope=\"col\">Reason</th></tr></thead>\n"
+        html += "<tbody>\n"
         for change in diff.changes.prefix(1000) {
-            html += "<tr class=\"\(change.kind.rawValue)\"><td>\(change.kind.rawValue)</td>"
-            html += "<td>\(ReportText.html(change.clusterName))</td><td>\(ReportText.html(change.clusterId))</td>"
-            html += "<td>\(ReportText.html(change.regionId))</td><td>\(change.rule.rawValue)</td>"
-            html += "<td>\(change.oldStatus?.rawValue ?? "(absent)")</td>"
-            html += "<td>\(change.newStatus?.rawValue ?? "(absent)")</td>"
-            html += "<td>\(change.reason?.rawValue ?? "")</td></tr>\n"
+            let cluster =
+                change.clusterName.isEmpty || change.clusterName == change.clusterId
+                ? change.clusterId : "\(change.clusterName) (\(change.clusterId))"
+            html += "<tr class=\"\(change.kind.rawValue)\">"
+            html += "<td><span class=\"badge change-\(change.kind.rawValue)\">\(change.kind.rawValue)</span></td>"
+            html += "<td>\(ReportText.html(cluster))</td><td class=\"nowrap\">\(ReportText.html(change.regionId))</td>"
+            html += "<td>\(ReportText.html(change.accountId ?? ""))</td><td>\(change.rule.rawValue)</td>"
+            html += "<td>\(badge(change.oldStatus))</td><td>\(badge(change.newStatus))</td>"
+            html += "<td><code>\(change.reason?.rawValue ?? "")</code></td></tr>\n"
+        }
+        if diff.changes.count > 1000 {
+            html += "<tr><td colspan=\"8\">… and \(diff.changes.count - 1000) more (GET /api/diff)</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n</section>\n"
     }
 
-    static func statusTable(_ scan: ScanRecord?) -> String {
-        var html =
-            "<section id=\"status\" aria-labelledby=\"status-title\">\n<h2 id=\"status-title\">Clusters</h2>\n"
-        guard let scan, let report = scan.report else { return html + "<p>No report yet.</p>\n</section>\n" }
-        html += "<p>From scan \(scan.id), \(report.findings.count) finding(s).</p>\n"
-        html += "<table id=\"status-table\">\n<thead><tr><th>Status</th><th>Cluster</th><th>Cluster id</th>"
-        html += "<th>Region</th><th>Account</th><th>Rule</th><th>Reason</th><th>Message</th></tr></thead>\n<tbody>\n"
-        for finding in report.findings {
-            let status = finding.suppression == nil ? finding.status.rawValue : "SUPPRESSED"
-            html += "<tr class=\"\(status)\"><td>\(status)</td><td>\(ReportText.html(finding.clusterName))</td>"
-            html += "<td>\(ReportText.html(finding.clusterId))</td><td>\(ReportText.html(finding.regionId))</td>"
-            html += "<td>\(ReportText.html(finding.accountId ?? report.source.account ?? ""))</td>"
-            html += "<td>\(finding.rule.rawValue)</td><td>\(finding.reason.rawValue)</td>"
-            html += "<td>\(ReportText.html(finding.message))</td></tr>\n"
-        }
-        return html + "</tbody>\n</table>\n</section>\n"
+    static func badge(_ status: Status?) -> String {
+        guard let status else { return "(absent)" }
+        return "<span class=\"badge status-\(status.rawValue)\">\(status.rawValue)</span>"
     }
 
+    /// The HTML report of `scan` (the latest with a report), its headings one level below the dashboard's.
+    static func report(_ scan: ScanRecord?, latest: ScanRecord?) -> String {
+        var html = "<div id=\"report\">\n"
+        guard let scan, let report = scan.report else {
+            return html + "<p>No report yet: the first scan with one will show here.</p>\n</div>\n"
+        }
+        var title = "Report of scan \(scan.id)"
+        if let latest, latest.id != scan.id { title += " (scan \(latest.id) has no report)" }
+        html += HTMLReportRenderer().sections(report, headingOffset: 1, title: title, sortable: false).all
+        return html + "</div>\n"
+    }
+
+    /// What the dashboard adds to the report's stylesheet.
     static let style = """
-        body{font-family:system-ui,sans-serif;margin:1.5rem;color:#212121}
-        h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.6rem}
-        dl.facts{display:flex;flex-wrap:wrap;gap:.4rem 1.6rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
-        ul.cards{display:flex;gap:.8rem;list-style:none;padding:0}
-        .card{border-left:4px solid #999;padding:.3rem .7rem;background:#fafafa}
-        .card.FAIL{border-color:#c62828}.card.UNKNOWN{border-color:#e65100}.card.PASS{border-color:#2e7d32}
-        .count{font-size:1.3rem;font-weight:700}
-        table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}
-        tr.FAIL td:first-child,tr.new-fail td:first-child{color:#c62828;font-weight:600}
-        tr.UNKNOWN td:first-child,tr.new-unknown td:first-child{color:#e65100;font-weight:600}
-        tr.fixed td:first-child{color:#2e7d32;font-weight:600}
-        .warning{color:#e65100;font-weight:600}.axis{font-size:11px;fill:#555}
+        header#service p { margin: 4px 0 0; color: #444; }
+        #report > header { margin-top: 28px; }
+        .warning { color: #e65100; font-weight: 600; }
+        svg.trend { max-width: 100%; height: auto; }
+        svg .axis { font-size: 11px; fill: #555; }
+        .change-new-fail { background: #c62828; }
+        .change-new-unknown { background: #e65100; }
+        .change-fixed { background: #2e7d32; }
+        .change-changed { background: #757575; }
         """
 }

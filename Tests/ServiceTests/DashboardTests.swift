@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Reports
 import Service
 import Testing
 
@@ -45,5 +46,58 @@ struct DashboardTests {
         #expect(StatusChange.between(Self.report(.fail), Self.report(.pass)).map(\.kind) == [.fixed])
         #expect(StatusChange.between(Self.report(.pass), Self.report(.unknown)).map(\.kind) == [.newUnknown])
         #expect(StatusChange.between(Self.report(.pass), Self.report(.pass)).isEmpty)
+    }
+
+    @Test("the page is the HTML report's content with the trend and the changes: one head, one stylesheet, no script")
+    func embedsTheReport() async throws {
+        let history = ScanHistory()
+        let start = Date(timeIntervalSince1970: 1_796_206_050)
+        let report = Self.report(.fail, name: "prod-eu")
+        await history.add(ScanRecord(id: 1, startedAt: start, finishedAt: start, report: Self.report(.pass)))
+        await history.add(
+            ScanRecord(id: 2, startedAt: start, finishedAt: start.addingTimeInterval(60), report: report))
+        let page = Dashboard.render(await history.snapshot, schedule: .every(seconds: 60))
+        let sections = HTMLReportRenderer().sections(
+            report, headingOffset: 1, title: "Report of scan 2", sortable: false)
+        for section in [sections.header, sections.summary, sections.chart, sections.findings, sections.details] {
+            #expect(!section.isEmpty)
+            #expect(page.contains(section))
+        }
+        #expect(sections.header.contains("<h2>Report of scan 2</h2>"))
+        #expect(sections.summary.contains("<h3 id=\"summary-title\">Summary</h3>"))
+        #expect(!sections.findings.contains("Click a column header"))
+        for once in ["<head>", "<style>", "<body>", "<h1>", "Content-Security-Policy"] {
+            #expect(page.components(separatedBy: once).count == 2, "\(once)")
+        }
+        #expect(page.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""))
+        #expect(!page.contains("<script") && !page.contains("script-src"))
+        #expect(page.contains(HTMLReportRenderer.stylesheet))
+        // In order: the latest scan, the trend, the changes, then the report.
+        let order = [
+            "id=\"latest\"", "id=\"trend\"", "id=\"changes\"", "id=\"report\"", "id=\"summary\"",
+            "id=\"findings-table\"", "id=\"details\"",
+        ]
+        let positions = order.compactMap { page.range(of: $0)?.lowerBound }
+        #expect(positions.count == order.count)
+        #expect(positions == positions.sorted())
+        // The report itself is unchanged by the refactoring: one page, its script, its own policy.
+        let alone = HTMLReportRenderer().render(report)
+        #expect(alone.contains(HTMLReportRenderer().sections(report).all))
+        #expect(alone.contains("<script>") && alone.contains("Click a column header"))
+    }
+
+    @Test("a latest scan without a report: its failure on top, the last report below it, named as such")
+    func latestWithoutReport() async throws {
+        let history = ScanHistory()
+        let start = Date(timeIntervalSince1970: 1_796_206_050)
+        await history.add(ScanRecord(id: 1, startedAt: start, finishedAt: start, report: Self.report(.fail)))
+        await history.add(
+            ScanRecord(id: 2, startedAt: start, finishedAt: start, report: nil, failure: "cannot list <regions>"))
+        let page = Dashboard.render(await history.snapshot, schedule: .every(seconds: 60))
+        #expect(page.contains("This scan failed: cannot list &lt;regions&gt;"))
+        #expect(page.contains("<h2>Report of scan 1 (scan 2 has no report)</h2>"))
+        let empty = Dashboard.render(await ScanHistory().snapshot, schedule: .every(seconds: 60))
+        #expect(empty.contains("The first scan is in progress."))
+        #expect(empty.contains("No report yet"))
     }
 }

@@ -91,9 +91,13 @@ struct ServeTests {
 
                     let page = try await get(http, url + "/")
                     #expect(page.status == 200)
-                    #expect(page.body.contains("id=\"status-table\""))
+                    // The HTML report of the scan (its counts, its findings table), the trend and the changes.
+                    #expect(page.body.contains("<h2>Report of scan \(scan.id)</h2>"))
+                    #expect(page.body.contains("id=\"count-FAIL\">\(report.summary[.fail])</span>"))
+                    #expect(page.body.contains("id=\"findings-table\""))
                     #expect(page.body.contains("id=\"trend-FAIL\""))
                     #expect(page.body.contains("id=\"changes\""))
+                    #expect(!page.body.contains("<script"))
                 }
             }
         }

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -96,13 +97,78 @@ def test_dashboard_in_headless_chromium(server):
     try:
         result = subprocess.run(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-             f"--user-data-dir={profile}", "--dump-dom", server + "/"],
+             "--enable-logging=stderr", "--v=0", f"--user-data-dir={profile}", "--dump-dom", server + "/"],
             capture_output=True, text=True, timeout=120,
         )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     dom = result.stdout
-    assert 'id="status-table"' in dom
+    latest = json.loads(fetch(server + "/api/scans")[1])["scans"][0]
+    # The latest scan's HTML report (its count cards and findings table), the changes and the trend.
+    assert f"<h2>Report of scan {latest['id']}</h2>" in dom
+    assert f'id="count-FAIL">{int(latest["counts"]["FAIL"])}</span>' in dom
+    assert 'id="findings-table"' in dom and 'id="details"' in dom
     assert 'id="changes"' in dom
     assert 'id="trend-FAIL"' in dom and 'id="trend-UNKNOWN"' in dom
+    # Nothing to run and nothing refused by the Content-Security-Policy; no console error.
+    assert "<script" not in dom
     assert "Uncaught" not in result.stderr
+    assert "Refused to" not in result.stderr
+
+
+EMULATOR = os.environ.get("ACKGUARD_EMULATOR", str(ROOT / ".build" / "debug" / "ackguard-emulator"))
+
+
+def test_sigterm_during_a_scan_ends_cleanly(tmp_path):
+    """SIGTERM while the first scan is in collection (every CS call of the emulator takes 1.5 s): exit 0 promptly,
+    the scan logged as cancelled, and the history database consistent (the scan absent or recorded with notices)."""
+    emulator = subprocess.Popen(
+        [EMULATOR, "--port", "0", "--latency-ms", "1500"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        first = emulator.stdout.readline().strip()
+        assert first.startswith("listening on http://127.0.0.1:"), first
+        endpoint = first.removeprefix("listening on ")
+        history = tmp_path / "history.sqlite"
+        environment = dict(
+            os.environ, HOME=str(tmp_path), ALIBABA_CLOUD_ECS_METADATA_DISABLED="true",
+            ALIBABA_CLOUD_ACCESS_KEY_ID="ackguard-demo-key", ALIBABA_CLOUD_ACCESS_KEY_SECRET="ackguard-demo-secret",
+        )
+        serve = subprocess.Popen(
+            [BINARY, "serve", "--endpoint", endpoint, "--every", "1h", "--history", str(history)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, text=True,
+        )
+        try:
+            line = serve.stdout.readline().strip()
+            assert line.startswith("listening on http://127.0.0.1:"), line
+            url = line.removeprefix("listening on ")
+            time.sleep(4)  # DescribeRegions, then the listings: in collection
+            with pytest.raises(urllib.error.HTTPError) as not_ready:
+                fetch(url + "/readyz")
+            assert not_ready.value.code == 503
+            started = time.monotonic()
+            serve.send_signal(signal.SIGTERM)
+            assert serve.wait(timeout=20) == 0
+            assert time.monotonic() - started < 10
+            log = serve.stderr.read()
+            assert "scan 1 cancelled by shutdown" in log, log
+            assert "ackguard-demo-secret" not in log
+        finally:
+            if serve.poll() is None:
+                serve.kill()
+        if history.exists():
+            with sqlite3.connect(history) as database:
+                assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                for scan_id, notices, counted in database.execute(
+                    "SELECT id, notices, passCount + failCount + notApplicableCount + unknownCount + suppressedCount"
+                    " FROM scan"
+                ):
+                    assert json.loads(notices), "a cancelled scan recorded without saying what it missed"
+                    findings = database.execute("SELECT COUNT(*) FROM finding WHERE scanId = ?", (scan_id,))
+                    assert findings.fetchone()[0] == counted
+    finally:
+        emulator.terminate()
+        try:
+            emulator.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            emulator.kill()
