@@ -8,8 +8,9 @@ import NIOHTTP1
 
 /// Change alerts: a POST to every `--webhook` URL for each cluster whose status changed between consecutive scans
 /// (new FAIL, fixed, new UNKNOWN) and for each incomplete scan. With a secret, the body's HMAC-SHA256 goes in
-/// `X-Ackguard-Signature-256: sha256=<hex>` (as GitHub signs). A delivery is tried 3 times at most, with
-/// exponential backoff; a failure is a log line, never a reason to stop scanning. Payloads hold what the findings
+/// `X-Ackguard-Signature-256: sha256=<hex>` (as GitHub signs). A delivery is tried 3 times at most (each bounded by
+/// a timeout), with exponential backoff, while the receiver answers 5xx or 429 or does not answer; an event given up
+/// is one error line in the log, never a reason to stop scanning. Payloads hold what the findings
 /// hold (ids, names, statuses, reasons), never credentials.
 public final class WebhookNotifier: Sendable {
     public enum Format: String, Sendable, CaseIterable {
@@ -104,27 +105,40 @@ public final class WebhookNotifier: Sendable {
         // Never log the URL's query (a Slack webhook's path is its secret): scheme and host only.
         let place = "\(url.scheme ?? "")://\(url.host ?? "")"
         var backoff = firstBackoff
+        var last = ""
         for attempt in 1...attempts {
             do {
-                let response = try await client.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
+                let response = try await client.execute(request, timeout: Self.timeAmount(timeout))
                 _ = try? await response.body.collect(upTo: 64 * 1024)
                 if (200..<300).contains(response.status.code) { return }
+                last = "HTTP \(response.status.code)"
                 let retriable = response.status.code >= 500 || response.status.code == 429
-                logger.warning(
-                    "webhook \(place): \(event.type) answered HTTP \(response.status.code) (attempt \(attempt) of \(attempts))"
-                )
-                if !retriable { return }
+                logger.debug("webhook \(place): \(event.type) answered \(last) (attempt \(attempt) of \(attempts))")
+                if !retriable {
+                    logger.error("webhook \(place): \(event.type) for scan \(event.scanId) refused: \(last)")
+                    return
+                }
             } catch {
                 if Task.isCancelled { return }
-                logger.warning(
-                    "webhook \(place): \(event.type) not delivered (attempt \(attempt) of \(attempts)): \(InertName.clip(String(describing: error)))"
-                )
+                last = InertName.clip(String(describing: error))
+                logger.debug(
+                    "webhook \(place): \(event.type) not delivered (attempt \(attempt) of \(attempts)): \(last)")
             }
             guard attempt < attempts else { break }
             do { try await Task.sleep(for: backoff) } catch { return }
             backoff = backoff * 2
         }
-        logger.error("webhook \(place): \(event.type) for scan \(event.scanId) dropped after \(attempts) attempts")
+        // One line per event given up (the attempts are debug lines): the service goes on with the next scan.
+        logger.error(
+            "webhook \(place): \(event.type) for scan \(event.scanId) dropped after \(attempts) attempts: \(last)")
+    }
+
+    /// A `Duration` for AsyncHTTPClient, to the millisecond (at least 1 ms).
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds.multipliedReportingOverflow(by: 1000)
+        guard !milliseconds.overflow else { return .hours(24) }
+        return .milliseconds(max(1, milliseconds.partialValue + attoseconds / 1_000_000_000_000_000))
     }
 }
 
@@ -183,7 +197,8 @@ public struct WebhookEvent: Sendable, Equatable {
         if let change {
             let name = Self.slackSafe(change.clusterName)
             return "ackguard: \(change.kind.rawValue) \(name) (\(Self.slackSafe(change.clusterId)), "
-                + "\(Self.slackSafe(change.regionId))) \(change.rule.rawValue): "
+                + "\(Self.slackSafe(change.regionId))\(change.accountId.map { ", account \(Self.slackSafe($0))" } ?? "")) "
+                + "\(change.rule.rawValue): "
                 + "\(change.oldStatus?.rawValue ?? "absent") → \(change.newStatus?.rawValue ?? "absent")"
                 + (change.reason.map { " (\($0.rawValue))" } ?? "") + ", scan \(scanId)"
         }
@@ -193,7 +208,8 @@ public struct WebhookEvent: Sendable, Equatable {
     public func body(_ format: WebhookNotifier.Format) -> String {
         switch format {
         case .json: document.serialized()
-        case .slack: JSONValue.object(["text": .string(text), "event": document]).serialized()
+        // Only `text`: what every Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat) reads.
+        case .slack: JSONValue.object(["text": .string(text)]).serialized()
         }
     }
 
