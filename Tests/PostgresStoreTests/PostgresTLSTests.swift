@@ -183,7 +183,7 @@ import Testing
         }
     }
 
-    @Test("sslrootcert that is missing, not PEM, a folder or a key: one line naming the file, before connecting")
+    @Test("sslrootcert missing, not PEM, a key, a folder, a FIFO or a device: one line naming it, before connecting")
     func badRootCertificateFile() async throws {
         try await withPostgresServer(tls: .init(only: true)) { server in
             let folder = try TemporaryFolder(prefix: "ackguard-pgtls")
@@ -191,12 +191,17 @@ import Testing
             let files = try #require(server.tls)
             let key = try String(contentsOfFile: files.caPath, encoding: .utf8)
                 .replacingOccurrences(of: "CERTIFICATE", with: "PRIVATE KEY")
+            let fifo = folder.path("fifo.pem")
+            #expect(mkfifo(fifo, 0o600) == 0)
             let cases: [(String, String)] = [
                 (folder.path("missing.pem"), "does not exist"),
                 (try folder.write("garbage.pem", "not a certificate\n"), "holds no PEM certificate"),
                 (try folder.write("empty.pem", ""), "holds no PEM certificate"),
                 (try folder.write("key.pem", key), "holds no PEM certificate"),
                 (try folder.makeFolder("a folder"), "is not a regular file"),
+                // Reading a FIFO or a device would block or never end.
+                (fifo, "is not a regular file"),
+                ("/dev/zero", "is not a regular file"),
             ]
             _ = try await PostgresStore.open(
                 url: server.url(password: server.password, sslmode: "require"), environment: [:])
