@@ -22,6 +22,11 @@ public struct ClusterDocuments: Sendable {
     /// Why the collection of this cluster stopped short of what the rules need (the run's time limit ran out): its
     /// findings are then UNKNOWN `collection-failed` (``ClusterEvidence/collectionError``).
     public var collectionError: String?
+    /// The account the cluster belongs to, when the run knows it (`--role-arn`, `--resource-directory`; a saved
+    /// folder's `accounts.json`): it replaces the account id the record's `parameters` may name.
+    public var accountId: String?
+    /// The account's display name in the Resource Directory, when known.
+    public var accountName: String?
 
     public init(
         clusterId: String, descriptions: [(value: JSONValue, source: String)] = [], addons: [String: JSONValue] = [:],
@@ -56,7 +61,7 @@ public struct ClusterDocuments: Sendable {
         if !record.regionId.isEmpty {
             try EvidenceDecoding.requireIdentifier(record.regionId, .regionId, source: recordSource, cluster: clusterId)
         }
-        var evidence = ClusterEvidence(record: record, collectionError: collectionError)
+        var evidence = ClusterEvidence(record: withAccount(record), collectionError: collectionError)
         for name in addons.keys.sorted() {
             let source = sourceName(Self.addonPath(clusterId: clusterId, name: name))
             try EvidenceDecoding.requireIdentifier(name, .addonName, source: source, cluster: clusterId)
@@ -90,9 +95,17 @@ public struct ClusterDocuments: Sendable {
         do {
             return try evidence()
         } catch {
-            let record = EvidenceDecoding.record(from: descriptions)
+            let record = withAccount(EvidenceDecoding.record(from: descriptions))
             return ClusterEvidence(
                 record: record, collectionError: "its documents could not be decoded: \(error.description)")
         }
+    }
+
+    /// `record` with this cluster's account, when known.
+    func withAccount(_ record: ClusterRecord) -> ClusterRecord {
+        var record = record
+        if let accountId { record.accountId = accountId }
+        if let accountName { record.accountName = accountName }
+        return record
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// Reads a saved-evidence folder (RULE.md "Saved evidence") into evidence per cluster.
 ///
 /// Layout: `clusters.json`, `clusters/<id>.json`, `addons/<id>/<name>.json`,
-/// `kubernetes/<id>/{eni-config,nodes,namespaces,networkpolicies,pods}.json`; each also as `.yaml`/`.yml`.
+/// `kubernetes/<id>/{eni-config,nodes,namespaces,networkpolicies,pods}.json`, and (optional, ackguard's own) the
+/// clusters' accounts in `accounts.json` (``SavedAccounts``); each also as `.yaml`/`.yml`.
 /// Unknown files are ignored; only a path that does not exist at all means that layer was not collected. A file
 /// or folder of the layout that exists but cannot be read (a dangling or looping link, a folder where a file
 /// belongs, a FIFO or device, no permission, beyond `ParseLimits`) and a file that does not parse are errors
@@ -77,6 +78,13 @@ public struct SavedEvidenceReader: Sendable {
         let listingExists = try hasFile("clusters")
         if order.isEmpty && !listingExists {
             throw .noClusterListing(directory: directory)
+        }
+        if let file = try load(SavedAccounts.fileStem) {
+            let accounts = try SavedAccounts.decode(file.value, source: file.display, clusters: Set(order))
+            for (id, account) in accounts.byCluster {
+                byId[id]!.accountId = account.accountId
+                byId[id]!.accountName = account.accountName
+            }
         }
         for id in order {
             for name in try entries(in: "addons/\(id)") {

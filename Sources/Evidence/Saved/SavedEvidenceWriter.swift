@@ -19,8 +19,13 @@ import Foundation
 /// resolved folder, and the folders are walked with `openat(O_NOFOLLOW)`, so a symlink planted inside the folder
 /// (`addons -> /etc`) is refused rather than followed. Each file is created new (`O_EXCL | O_NOFOLLOW`) under a
 /// temporary name and renamed into place, which replaces a link at the final name instead of writing through it.
+///
+/// Clusters written with an account (``ClusterDocuments/accountId``) are remembered, and ``writeListing(pages:)``
+/// writes them into `accounts.json` (``SavedAccounts``) before the listing; a run without accounts writes no such file.
 public struct SavedEvidenceWriter: Sendable {
     public let directory: String
+    /// The accounts of the clusters written so far (copies of this writer share it).
+    let ledger = AccountLedger()
 
     public init(directory: String) {
         self.directory = directory
@@ -41,7 +46,8 @@ public struct SavedEvidenceWriter: Sendable {
     }
 
     /// The per-cluster files: detail (when read), add-ons and Kubernetes documents. Refuses (writing nothing for the
-    /// cluster) an id, add-on name or file name that is not a plain path component of its kind.
+    /// cluster) an id, add-on name or file name that is not a plain path component of its kind, and an account that
+    /// `accounts.json` could not hold (an id that is not 16 digits, a cluster already written for another account).
     public func write(_ documents: ClusterDocuments) throws(EvidenceFileError) {
         let id = documents.clusterId
         try EvidenceDecoding.requireIdentifier(id, .clusterId, source: "collect --out \(directory)")
@@ -52,6 +58,7 @@ public struct SavedEvidenceWriter: Sendable {
             throw .unexpectedContent(
                 path: directory, problem: "cluster \(id): no Kubernetes file \(InertText.quoted(file)) in the layout")
         }
+        try ledger.record(documents, source: "collect --out \(directory)")
         if documents.descriptions.contains(where: { $0.source.hasPrefix("clusters/") }) {
             // The detail's place follows from the checked id, never from the text of its source.
             let detail = documents.descriptions.last { $0.source.hasPrefix("clusters/") }!
@@ -65,8 +72,12 @@ public struct SavedEvidenceWriter: Sendable {
         }
     }
 
-    /// The listing: every page read, as an array of pages.
+    /// The listing: every page read, as an array of pages; first, when clusters were written with their accounts,
+    /// `accounts.json`.
     public func writeListing(pages: [JSONValue]) throws(EvidenceFileError) {
+        if let accounts = ledger.accounts {
+            try write(accounts.document, to: ["\(SavedAccounts.fileStem).json"])
+        }
         try write(.array(pages), to: ["clusters.json"])
     }
 

@@ -1,0 +1,197 @@
+import Audit
+import Synchronization
+
+/// `accounts.json` of a saved-evidence folder: which account each cluster belongs to, for folders collected from
+/// several accounts (`collect --role-arn …`, `collect --resource-directory`).
+///
+/// ```json
+/// {"accounts": [{"accountId": "5100000000000001", "accountName": "member-01", "clusters": ["c…", "c…"]}]}
+/// ```
+///
+/// The file is optional and is ackguard's own, not an API answer: the other files of the layout stay exactly what the
+/// APIs returned. Without it a folder reads as it always did (a cluster's account is what its own `parameters` say,
+/// if anything); `collect` writes it only when the run knew accounts, so a folder from the base credentials' one
+/// account has none. A cluster the file does not list has no account.
+///
+/// Read as hostile input: an account id must be what the live side accepts from a Resource Directory (16 decimal
+/// digits), a name at most ``maxNameLength`` characters (any text: reports escape it where it is shown), every
+/// cluster must be one of the folder's, and an account or a cluster listed twice is refused: each is a one-line
+/// error naming the file.
+public struct SavedAccounts: Sendable, Equatable {
+    /// One account and the clusters of the folder that belong to it.
+    public struct Account: Sendable, Equatable {
+        public var accountId: String
+        /// The account's display name in the Resource Directory; `nil` when not known (a `--role-arn` account).
+        public var accountName: String?
+        public var clusterIds: [String]
+
+        public init(accountId: String, accountName: String? = nil, clusterIds: [String]) {
+            self.accountId = accountId
+            self.accountName = accountName
+            self.clusterIds = clusterIds
+        }
+    }
+
+    public var accounts: [Account]
+
+    /// The file's name in the folder, without extension (`.json`, or `.yaml`/`.yml` as everywhere in the layout).
+    public static let fileStem = "accounts"
+    /// Longest account name accepted: what the live side accepts of a member's display name
+    /// (`MemberAccount.maxDisplayNameLength`).
+    public static let maxNameLength = 256
+
+    public init(accounts: [Account]) {
+        self.accounts = accounts
+    }
+
+    /// Why `accountId` is not an account id (16 decimal digits, as `MemberAccount.validate(accountId:)` requires), or
+    /// `nil`.
+    public static func accountIdProblem(_ accountId: String) -> String? {
+        let digits = accountId.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        guard accountId.utf8.count == 16, digits else {
+            return "account id \(quoted(accountId)) is not 16 decimal digits"
+        }
+        return nil
+    }
+
+    /// Why `name` is not an account name (more than ``maxNameLength`` characters), or `nil`.
+    public static func accountNameProblem(_ name: String) -> String? {
+        guard name.count > maxNameLength else { return nil }
+        return "account name \(quoted(name)) is longer than \(maxNameLength) characters"
+    }
+
+    /// The cluster → account map a folder's documents take (``ClusterDocuments/accountId``).
+    public var byCluster: [String: (accountId: String, accountName: String?)] {
+        var map: [String: (accountId: String, accountName: String?)] = [:]
+        for account in accounts {
+            for id in account.clusterIds { map[id] = (account.accountId, account.accountName) }
+        }
+        return map
+    }
+
+    /// Decodes the file's document, `source` naming the file in errors. `clusters` are the folder's cluster ids:
+    /// any other is refused.
+    public static func decode(_ document: JSONValue, source: String, clusters: Set<String>)
+        throws(EvidenceFileError) -> SavedAccounts
+    {
+        func refuse(_ problem: String) -> EvidenceFileError { .unexpectedContent(path: source, problem: problem) }
+        guard document.objectValue != nil, let entries = document["accounts"]?.arrayValue else {
+            throw refuse("expected an object with an \"accounts\" array")
+        }
+        var accounts: [Account] = []
+        var accountPlace: [String: Int] = [:]
+        var clusterOwner: [String: String] = [:]
+        for (index, entry) in entries.enumerated() {
+            let place = "accounts item \(index + 1)"
+            guard entry.objectValue != nil else { throw refuse("\(place) is not an object") }
+            guard let id = entry["accountId"]?.stringValue else {
+                throw refuse("\(place) has no \"accountId\" string")
+            }
+            if let problem = accountIdProblem(id) { throw refuse("\(place): \(problem)") }
+            if let earlier = accountPlace[id] {
+                throw refuse("account \(id) appears twice (accounts items \(earlier + 1) and \(index + 1))")
+            }
+            accountPlace[id] = index
+            var name: String?
+            switch entry["accountName"] {
+            case nil, .null?: break
+            case .string(let text)?:
+                if let problem = accountNameProblem(text) { throw refuse("account \(id): \(problem)") }
+                name = text
+            default: throw refuse("account \(id): \"accountName\" is not a string")
+            }
+            var clusterIds: [String] = []
+            switch entry["clusters"] {
+            case nil, .null?: break
+            case .array(let items)?:
+                for item in items {
+                    guard let clusterId = item.stringValue else {
+                        throw refuse("account \(id): \"clusters\" holds something other than a cluster id string")
+                    }
+                    guard clusters.contains(clusterId) else {
+                        throw refuse(
+                            "account \(id): cluster \(quoted(clusterId)) is not a cluster of the folder "
+                                + "(clusters.json or clusters/<id>.json)")
+                    }
+                    if let owner = clusterOwner[clusterId] {
+                        let whose = owner == id ? "account \(id) twice" : "accounts \(owner) and \(id)"
+                        throw refuse("cluster \(clusterId) is listed twice (\(whose))")
+                    }
+                    clusterOwner[clusterId] = id
+                    clusterIds.append(clusterId)
+                }
+            default: throw refuse("account \(id): \"clusters\" is not an array")
+            }
+            accounts.append(Account(accountId: id, accountName: name, clusterIds: clusterIds))
+        }
+        return SavedAccounts(accounts: accounts)
+    }
+
+    /// The file's document: accounts by id, each one's clusters sorted, so one folder gives the same bytes.
+    public var document: JSONValue {
+        let items = accounts.sorted { $0.accountId < $1.accountId }.map { account -> JSONValue in
+            var members: [String: JSONValue] = [
+                "accountId": .string(account.accountId),
+                "clusters": .array(account.clusterIds.sorted().map { .string($0) }),
+            ]
+            if let name = account.accountName { members["accountName"] = .string(name) }
+            return .object(members)
+        }
+        return .object(["accounts": .array(items)])
+    }
+
+    /// A value for a message: escaped, quoted, cut to 80 characters.
+    static func quoted(_ text: String) -> String {
+        InertText.quoted(text.count > 80 ? String(text.prefix(77)) + "…" : text)
+    }
+}
+
+/// The accounts of the clusters a ``SavedEvidenceWriter`` has written, gathered from concurrent writes.
+final class AccountLedger: Sendable {
+    private struct State {
+        /// Cluster id → account id.
+        var owners: [String: String] = [:]
+        /// Account id → name (`nil`: not known).
+        var names: [String: String?] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Records `documents`' account, or refuses one that is not valid or that contradicts what an earlier write
+    /// said: a cluster in two accounts (the layout holds one folder per cluster id), an account with two names.
+    /// `source` names the output.
+    func record(_ documents: ClusterDocuments, source: String) throws(EvidenceFileError) {
+        guard let accountId = documents.accountId else { return }
+        let clusterId = documents.clusterId
+        let name = documents.accountName
+        func refuse(_ problem: String) -> EvidenceFileError {
+            .unexpectedContent(path: source, problem: "cluster \(clusterId): \(problem)")
+        }
+        if let problem = SavedAccounts.accountIdProblem(accountId) { throw refuse(problem) }
+        if let name, let problem = SavedAccounts.accountNameProblem(name) { throw refuse(problem) }
+        let conflict = state.withLock { state -> String? in
+            if let owner = state.owners[clusterId], owner != accountId {
+                return "it is in accounts \(owner) and \(accountId), and the saved layout holds one cluster per id"
+            }
+            if let known = state.names[accountId], known != name {
+                return "account \(accountId) has two names"
+            }
+            state.owners[clusterId] = accountId
+            state.names[accountId] = name
+            return nil
+        }
+        if let conflict { throw refuse(conflict) }
+    }
+
+    /// What was recorded, as the file says it; `nil` when no cluster had an account.
+    var accounts: SavedAccounts? {
+        let state = state.withLock { $0 }
+        guard !state.owners.isEmpty else { return nil }
+        var clusters: [String: [String]] = [:]
+        for (clusterId, accountId) in state.owners { clusters[accountId, default: []].append(clusterId) }
+        return SavedAccounts(
+            accounts: clusters.keys.sorted().map { id in
+                .init(accountId: id, accountName: state.names[id] ?? nil, clusterIds: clusters[id]!.sorted())
+            })
+    }
+}
