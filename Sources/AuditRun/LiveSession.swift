@@ -239,18 +239,14 @@ struct LiveConnector {
         for roleArn in settings.roleArns {
             let roleAccount = accountId(fromRoleArn: roleArn) ?? roleArn
             guard inShard(roleAccount) else { continue }
-            let role = RAMRoleARNCredentialProvider(
-                base: credentials, roleArn: roleArn, sessionName: "ackguard-audit", environment: roleEnvironment,
-                httpClient: httpClient)
             do {
-                _ = try await role.credential()
+                selection.accounts.append(
+                    try await Self.assumedAccount(
+                        roleArn: roleArn, accountId: roleAccount, isDirectoryMember: false, base: credentials,
+                        roleEnvironment: roleEnvironment, httpClient: httpClient, options: options))
             } catch {
                 throw RunFailure("cannot assume the role", at: roleArn, "\(error)")
             }
-            selection.accounts.append(
-                .init(
-                    accountId: roleAccount,
-                    client: CSClient(httpClient: httpClient, credentials: role, options: options)))
         }
         if let shard = settings.shard, !settings.roleArns.isEmpty, selection.accounts.isEmpty {
             selection.information.append(

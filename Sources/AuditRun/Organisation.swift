@@ -1,4 +1,6 @@
 import AlibabaCloud
+import AsyncHTTPClient
+import Audit
 import BoundedConcurrency
 import Foundation
 import History
@@ -97,19 +99,32 @@ extension LiveConnector {
         let httpClient = httpClient
         return await boundedFanOut(members, width: settings.accountConcurrency) { member in
             do {
-                let roleArn = try member.roleArn(roleName: roleName)
-                let role = RAMRoleARNCredentialProvider(
-                    base: base, roleArn: roleArn, sessionName: "ackguard-audit", environment: roleEnvironment,
-                    httpClient: httpClient)
-                _ = try await role.credential()
                 return .success(
-                    LiveSession.Account(
-                        accountId: member.accountId, accountName: member.displayName, isDirectoryMember: true,
-                        client: CSClient(httpClient: httpClient, credentials: role, options: options)))
+                    try await Self.assumedAccount(
+                        roleArn: try member.roleArn(roleName: roleName), accountId: member.accountId,
+                        accountName: member.displayName, isDirectoryMember: true, base: base,
+                        roleEnvironment: roleEnvironment, httpClient: httpClient, options: options))
             } catch {
                 return .failure(AssumeFailure(description: String(describing: error)))
             }
         }
+    }
+
+    /// The account behind `roleArn`: the role assumed with the `base` credentials now (so that a role that cannot
+    /// be assumed is an error before any cluster is read; the temporary credentials are cached and refreshed), and a
+    /// CS client of its own. `--role-arn` and each Resource Directory member are opened here.
+    static func assumedAccount(
+        roleArn: String, accountId: String, accountName: String? = nil, isDirectoryMember: Bool,
+        base: any CredentialProvider, roleEnvironment: CredentialEnvironment, httpClient: HTTPClient,
+        options: CSClientOptions
+    ) async throws -> LiveSession.Account {
+        let role = RAMRoleARNCredentialProvider(
+            base: base, roleArn: roleArn, sessionName: "ackguard-audit", environment: roleEnvironment,
+            httpClient: httpClient)
+        _ = try await role.credential()
+        return LiveSession.Account(
+            accountId: accountId, accountName: accountName, isDirectoryMember: isDirectoryMember,
+            client: CSClient(httpClient: httpClient, credentials: role, options: options))
     }
 
     /// `<id> (<name>)`, the name made inert (it is text people chose).
@@ -117,17 +132,9 @@ extension LiveConnector {
         member.displayName.isEmpty ? member.accountId : "\(member.accountId) (\(inert(member.displayName)))"
     }
 
-    /// `text` with control characters escaped, cut to 128 characters.
+    /// `text` cut to 128 characters, with what a terminal could act on escaped (``InertText/escaped(_:)``).
     static func inert(_ text: String) -> String {
-        var result = ""
-        for scalar in text.prefix(128).unicodeScalars {
-            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
-                result += scalar.escaped(asASCII: true)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        InertText.escaped(String(text.prefix(128)))
     }
 }
 
