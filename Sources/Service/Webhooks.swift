@@ -79,12 +79,43 @@ public final class WebhookNotifier: Sendable {
     }
 
     /// The observer for ``ScanLoop``: sends each event to each URL in turn.
+    ///
+    /// The next scan waits for the deliveries, so a receiver that does not take an event (3 tries, each up to the
+    /// timeout) gets no more of this scan's events: they are counted in one more error line. However many clusters
+    /// change, a dead receiver costs a scan at most one event's tries.
     public func observe(_ scan: ScanRecord, before: ScanRecord?) async {
+        var given = Set<URL>()
+        var skipped: [URL: Int] = [:]
         for event in Self.events(for: scan, before: before) {
             let body = Data(event.body(format).utf8)
-            for url in urls { await deliver(body, to: url, event: event) }
+            for url in urls {
+                if given.contains(url) {
+                    skipped[url, default: 0] += 1
+                } else if await deliver(body, to: url, event: event) == .givenUp {
+                    given.insert(url)
+                }
+            }
+        }
+        for url in urls {
+            guard let count = skipped[url] else { continue }
+            logger.error(
+                "webhook \(Self.place(url)): \(count) more event(s) of scan \(scan.id) not sent (the receiver did not take one)"
+            )
         }
     }
+
+    /// How a delivery ended.
+    enum Delivery {
+        /// A 2xx answer.
+        case delivered
+        /// Refused for good (a 4xx other than 429), or the service is shutting down: the next event is tried.
+        case refused
+        /// Every try failed (5xx, 429, no answer): the receiver is down.
+        case givenUp
+    }
+
+    /// Scheme and host of a URL, what the log says (never its path or query: a Slack webhook's path is its secret).
+    static func place(_ url: URL) -> String { "\(url.scheme ?? "")://\(url.host ?? "")" }
 
     /// The signature header value for `body`.
     public static func signature(_ body: Data, key: SymmetricKey) -> String {
@@ -92,7 +123,7 @@ public final class WebhookNotifier: Sendable {
         return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 
-    func deliver(_ body: Data, to url: URL, event: WebhookEvent) async {
+    func deliver(_ body: Data, to url: URL, event: WebhookEvent) async -> Delivery {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -102,35 +133,35 @@ public final class WebhookNotifier: Sendable {
             request.headers.add(name: "X-Ackguard-Signature-256", value: Self.signature(body, key: secret))
         }
         request.body = .bytes(ByteBuffer(bytes: body))
-        // Never log the URL's query (a Slack webhook's path is its secret): scheme and host only.
-        let place = "\(url.scheme ?? "")://\(url.host ?? "")"
+        let place = Self.place(url)
         var backoff = firstBackoff
         var last = ""
         for attempt in 1...attempts {
             do {
                 let response = try await client.execute(request, timeout: Self.timeAmount(timeout))
                 _ = try? await response.body.collect(upTo: 64 * 1024)
-                if (200..<300).contains(response.status.code) { return }
+                if (200..<300).contains(response.status.code) { return .delivered }
                 last = "HTTP \(response.status.code)"
                 let retriable = response.status.code >= 500 || response.status.code == 429
                 logger.debug("webhook \(place): \(event.type) answered \(last) (attempt \(attempt) of \(attempts))")
                 if !retriable {
                     logger.error("webhook \(place): \(event.type) for scan \(event.scanId) refused: \(last)")
-                    return
+                    return .refused
                 }
             } catch {
-                if Task.isCancelled { return }
+                if Task.isCancelled { return .refused }
                 last = InertName.clip(String(describing: error))
                 logger.debug(
                     "webhook \(place): \(event.type) not delivered (attempt \(attempt) of \(attempts)): \(last)")
             }
             guard attempt < attempts else { break }
-            do { try await Task.sleep(for: backoff) } catch { return }
+            do { try await Task.sleep(for: backoff) } catch { return .refused }
             backoff = backoff * 2
         }
         // One line per event given up (the attempts are debug lines): the service goes on with the next scan.
         logger.error(
             "webhook \(place): \(event.type) for scan \(event.scanId) dropped after \(attempts) attempts: \(last)")
+        return .givenUp
     }
 
     /// A `Duration` for AsyncHTTPClient, to the millisecond (at least 1 ms).

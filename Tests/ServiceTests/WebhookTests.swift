@@ -287,6 +287,42 @@ struct WebhookTests {
         }
     }
 
+    /// `count` clusters, all with `status`.
+    static func fleet(_ status: Status, count: Int) -> AuditReport {
+        AuditReport(
+            toolVersion: "test", startedAt: "2026-12-02T10:00:00Z", finishedAt: "2026-12-02T10:00:01Z",
+            source: .init(kind: .emulator, regions: ["cn-hangzhou"]), rules: [.networkPolicySupport],
+            findings: (1...count).map { number in
+                Finding(
+                    rule: .networkPolicySupport, clusterId: "c\(number)", clusterName: "cluster-\(number)",
+                    regionId: "cn-hangzhou", status: status,
+                    reason: status == .fail ? .configMapPolicyDisabled : .configMapPolicyEnabled, message: "m")
+            })
+    }
+
+    @Test("a dead receiver and many changes: one event's tries, then the rest of the scan's events counted in one line")
+    func deadReceiverCostsOneEvent() async throws {
+        try await withSilentListener { url in
+            try await withHTTP { http in
+                let log = LogLines()
+                let notifier = WebhookNotifier(
+                    urls: [url], format: .json, secret: nil, client: http, logger: log.logger,
+                    firstBackoff: .milliseconds(10), timeout: .milliseconds(300))
+                let before = ScanRecord(
+                    id: 1, startedAt: Self.start, finishedAt: Self.start, report: Self.fleet(.pass, count: 50))
+                let after = ScanRecord(
+                    id: 2, startedAt: Self.start, finishedAt: Self.start, report: Self.fleet(.fail, count: 50))
+                #expect(WebhookNotifier.events(for: after, before: before).count == 50)
+                let took = await ContinuousClock().measure { await notifier.observe(after, before: before) }
+                #expect(took < .seconds(5))  // 50 events × 3 tries × 300 ms would be 45 s
+                let lines = log.atLeast(.warning)
+                #expect(lines.count == 2)
+                #expect(lines.first?.contains("dropped after 3 attempts") == true)
+                #expect(lines.last?.contains("49 more event(s) of scan 2 not sent") == true)
+            }
+        }
+    }
+
     // MARK: - Incomplete scans
 
     @Test("a scan cut by --max-duration raises one scan-incomplete event naming what it missed")
