@@ -197,33 +197,37 @@ public struct AuditRun: Sendable {
         summary.notes = session.accountNotes
         summary.information = session.information
         var regions = Set<String>()
-        // Several accounts at once (--account-concurrency), each with its own client (its own rate limiters) and
-        // its share of --concurrency, so that clusters in progress stay within --concurrency in all.
-        let width = max(1, min(session.accountConcurrency, session.accounts.count))
-        var shared = session.collectionOptions
-        shared.concurrency = max(1, shared.concurrency / width)
-        let options = shared
+        // Several accounts at once (--account-concurrency), each with its own client (its own rate limiters), their
+        // clusters taken in turn within --concurrency in all, so that one huge account does not starve the rest.
         let tally = ProgressTally(accounts: session.accounts.count, progress: progress)
         let run = self
-        let results = await boundedFanOut(Array(session.accounts.enumerated()), width: width) { index, account in
-            do {
-                let collector = LiveCollector(client: account.client, options: options)
-                let result = try await collector.collect(
-                    handle: { documents in
-                        try await run.observer?(documents)
-                        var evidence = documents.evidenceOrFailure()
-                        if let accountId = account.accountId { evidence.record.accountId = accountId }
-                        if let name = account.accountName { evidence.record.accountName = name }
-                        await gathered.add(run.evaluated(evidence, listing: documents.descriptions.first?.value))
-                    },
-                    progress: { done, total in tally.update(account: index, done: done, total: total) })
-                return Result<AccountCollection, any Error>.success(
-                    AccountCollection(
-                        regions: result.regions, listingPages: result.listingPages,
-                        failedRegions: result.failedRegions, callCounts: await account.client.callCounts,
-                        callOutcomes: await account.client.callOutcomes))
-            } catch {
-                return .failure(error)
+        let accounts = session.accounts
+        let pool = AccountPool(
+            accounts: accounts, options: session.collectionOptions, accountConcurrency: session.accountConcurrency)
+        let listings = await pool.collect(
+            handle: { index, documents in
+                // The account goes with the documents, so that `collect` saves it (accounts.json) and `--from`
+                // gives the same findings.
+                var documents = documents
+                documents.accountId = accounts[index].accountId
+                documents.accountName = accounts[index].accountName
+                try await run.observer?(documents)
+                let evidence = documents.evidenceOrFailure()
+                await gathered.add(run.evaluated(evidence, listing: documents.descriptions.first?.value))
+            },
+            progress: { index, done, total in tally.update(account: index, done: done, total: total) })
+        var results: [Result<AccountCollection, any Error>] = []
+        for (account, listing) in zip(accounts, listings) {
+            switch listing {
+            case .success(let listed):
+                results.append(
+                    .success(
+                        AccountCollection(
+                            regions: listed.regions, listingPages: listed.listingPages,
+                            failedRegions: listed.failedRegions, callCounts: await account.client.callCounts,
+                            callOutcomes: await account.client.callOutcomes)))
+            case .failure(let error):
+                results.append(.failure(error))
             }
         }
         for (account, result) in zip(session.accounts, results) {

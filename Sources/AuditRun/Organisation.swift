@@ -2,8 +2,10 @@ import AlibabaCloud
 import AsyncHTTPClient
 import Audit
 import BoundedConcurrency
+import Evidence
 import Foundation
 import History
+import LiveCollection
 
 /// The accounts of a Resource Directory (or of `--role-arn`s) that this run audits, and what it leaves out.
 struct AccountSelection {
@@ -141,4 +143,150 @@ extension LiveConnector {
 /// Why a member's role could not be assumed, as one line.
 struct AssumeFailure: Error, CustomStringConvertible {
     var description: String
+}
+
+/// The clusters of several accounts collected as one pool, so that one huge account does not starve the rest.
+///
+/// Up to `accountConcurrency` accounts are listed at once (regions, then every cluster listed); an account's
+/// place is free again as soon as its listing is done, not when its clusters are. Its clusters join one queue of at
+/// most `--concurrency` clusters in progress in all, taken in turn from each account with clusters waiting (round
+/// robin): an account of 2 clusters listed after one of 200 waits for one cluster of the big one, not for all of
+/// them, and when one account is left it has the whole `--concurrency`. Each account keeps its own client (its own
+/// rate limiters), so one account's quota never slows another.
+struct AccountPool {
+    var accounts: [LiveSession.Account]
+    /// The options of every account's collector; `concurrency` bounds the clusters in progress of all accounts.
+    var options: LiveCollectionOptions
+    var accountConcurrency: Int
+
+    private enum Event: Sendable {
+        case listed(account: Int, Result<LiveListing, any Error>)
+        case collected(account: Int, failure: (any Error)?)
+    }
+
+    /// Collects every account's clusters; `handle` receives each cluster's documents as they are complete,
+    /// `progress` an account's clusters done and total. Gives each account's listing (its clusters handed over), or
+    /// the error that stopped it: its listing failed, or `handle` threw for one of its clusters (its clusters not
+    /// started yet are then dropped).
+    func collect(
+        handle: @escaping @Sendable (_ account: Int, ClusterDocuments) async throws -> Void,
+        progress: @escaping @Sendable (_ account: Int, _ done: Int, _ total: Int) -> Void
+    ) async -> [Result<LiveListing, any Error>] {
+        let collectors = accounts.map { LiveCollector(client: $0.client, options: options) }
+        let count = collectors.count
+        let listingWidth = max(1, accountConcurrency)
+        let clusterWidth = max(1, options.concurrency)
+        var results: [Result<LiveListing, any Error>?] = Array(repeating: nil, count: count)
+        var deadlines: [ContinuousClock.Instant?] = Array(repeating: nil, count: count)
+        var done = Array(repeating: 0, count: count)
+        var totals = Array(repeating: 0, count: count)
+        var queue = ClusterRotation()
+        var nextAccount = 0
+        var listing = 0
+        var inProgress = 0
+        await withTaskGroup(of: Event.self) { group in
+            func startListings() {
+                while listing < listingWidth && nextAccount < count {
+                    let index = nextAccount
+                    let collector = collectors[index]
+                    nextAccount += 1
+                    listing += 1
+                    group.addTask {
+                        do {
+                            let listed = try await collector.list()
+                            return .listed(account: index, .success(listed))
+                        } catch {
+                            return .listed(account: index, .failure(error))
+                        }
+                    }
+                }
+            }
+            func startClusters() {
+                while inProgress < clusterWidth, let (index, entries) = queue.next() {
+                    let collector = collectors[index]
+                    let deadline = deadlines[index]
+                    inProgress += 1
+                    group.addTask {
+                        let documents = await collector.collect(listed: entries, before: deadline)
+                        do {
+                            try await handle(index, documents)
+                            return .collected(account: index, failure: nil)
+                        } catch {
+                            return .collected(account: index, failure: error)
+                        }
+                    }
+                }
+            }
+            startListings()
+            while let event = await group.next() {
+                switch event {
+                case .listed(let index, .success(var listed)):
+                    listing -= 1
+                    totals[index] = listed.clusters.count
+                    deadlines[index] = listed.deadline
+                    progress(index, 0, totals[index])
+                    queue.add(account: index, listed.clusters)
+                    listed.clusters = []
+                    results[index] = .success(listed)
+                    startListings()
+                case .listed(let index, .failure(let error)):
+                    listing -= 1
+                    results[index] = .failure(error)
+                    startListings()
+                case .collected(let index, let failure?):
+                    inProgress -= 1
+                    if case .success? = results[index] { results[index] = .failure(failure) }
+                    queue.drop(account: index)
+                case .collected(let index, nil):
+                    inProgress -= 1
+                    done[index] += 1
+                    progress(index, done[index], totals[index])
+                }
+                startClusters()
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// Clusters waiting, by account, taken one account after another.
+struct ClusterRotation {
+    /// Each waiting account's clusters (listing entries) and the next one's index; a taken cluster's entries are
+    /// dropped at once.
+    private var waiting: [Int: (clusters: [[JSONValue]], next: Int)] = [:]
+    /// The accounts with clusters waiting, in turn order.
+    private var turns: [Int] = []
+    private var position = 0
+
+    /// `clusters` of `account` join the rotation, after the accounts already in it.
+    mutating func add(account: Int, _ clusters: [[JSONValue]]) {
+        guard !clusters.isEmpty else { return }
+        waiting[account] = (clusters, 0)
+        turns.append(account)
+    }
+
+    /// The next account's next cluster, or `nil` when none waits.
+    mutating func next() -> (account: Int, entries: [JSONValue])? {
+        guard !turns.isEmpty else { return nil }
+        if position >= turns.count { position = 0 }
+        let account = turns[position]
+        let index = waiting[account]!.next
+        let entries = waiting[account]!.clusters[index]
+        waiting[account]!.clusters[index] = []
+        waiting[account]!.next += 1
+        if waiting[account]!.next == waiting[account]!.clusters.count {
+            waiting[account] = nil
+            turns.remove(at: position)
+        } else {
+            position += 1
+        }
+        return (account, entries)
+    }
+
+    /// `account`'s clusters leave the rotation.
+    mutating func drop(account: Int) {
+        guard waiting.removeValue(forKey: account) != nil, let index = turns.firstIndex(of: account) else { return }
+        turns.remove(at: index)
+        if index < position { position -= 1 }
+    }
 }

@@ -16,6 +16,18 @@ public struct LiveCollectionResult: Sendable {
     public var clusterCount: Int
 }
 
+/// The listing half of a live collection (``LiveCollector/list()``): every cluster listed, not yet collected.
+public struct LiveListing: Sendable {
+    public var regions: [String]
+    public var listingPages: [JSONValue] = []
+    /// Regions whose listing failed, or may miss clusters, with why.
+    public var failedRegions: [String: String] = [:]
+    /// Each cluster's listing entries (a region listed twice gives two), in listing order.
+    public var clusters: [[JSONValue]] = []
+    /// The run's deadline the clusters are collected within (`--max-duration`), if any.
+    public var deadline: ContinuousClock.Instant?
+}
+
 /// Collects evidence live: the CS API (regions → listing → add-on instance) and each cluster's Kubernetes API,
 /// with bounded concurrency. Only the calls the rule's layers need are made: no detail call (the listing carries
 /// `meta_data`), no add-on call where the listing already decides (Flannel, exclusive ENI, not applicable).
@@ -36,6 +48,31 @@ public struct LiveCollector: Sendable {
         handle: @escaping @Sendable (ClusterDocuments) async throws -> Void,
         progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> LiveCollectionResult {
+        var listing = try await list()
+        let total = listing.clusters.count
+        progress(0, total)
+        let counter = Counter()
+        let collector = self
+        let deadline = listing.deadline
+        // Each cluster's listing entries are handed over (and dropped here) when it starts.
+        _ = try await boundedFanOut(count: total, width: options.concurrency) { index in
+            let entries = listing.clusters[index]
+            listing.clusters[index] = []
+            return {
+                let documents = await collector.collect(listed: entries, before: deadline)
+                try await handle(documents)
+                progress(await counter.increment(), total)
+            }
+        }
+        return LiveCollectionResult(
+            regions: listing.regions, listingPages: listing.listingPages, failedRegions: listing.failedRegions,
+            clusterCount: total)
+    }
+
+    /// The first half of ``collect(handle:progress:)``: the regions the account can use and every cluster listed in
+    /// them, each with its listing entries, not yet collected. ``collect(listed:before:)`` is the second half, one
+    /// cluster at a time, so that a caller can interleave the clusters of several accounts.
+    public func list() async throws -> LiveListing {
         // The regions the account can use; chosen ones are checked against them, so a typo is an error, not an
         // empty success.
         let available = Set(try await client.describeRegions().value.compactMap(\.regionId))
@@ -54,44 +91,38 @@ public struct LiveCollector: Sendable {
         let listings = await boundedFanOut(regions, width: regions.count) { region in
             await collector.listRegion(region, before: deadline)
         }
-        var pages: [JSONValue] = []
-        var failedRegions: [String: String] = [:]
+        var result = LiveListing(regions: regions, deadline: deadline)
         // Every listing entry of a cluster is one of its descriptions (a region listed twice has two), as the saved
-        // folder's reader sees them, so that `--from` over what `collect` wrote gives the same findings. They wait for
-        // their cluster's turn as parsed from the listing page; a cluster's are handed over (and dropped here) when
-        // it starts.
+        // folder's reader sees them, so that `--from` over what `collect` wrote gives the same findings.
         var descriptions: [String: [JSONValue]] = [:]
         var order: [String] = []
         for (region, listing) in zip(regions, listings) {
             switch listing {
             case .success(let listing):
-                pages += listing.pages
+                result.listingPages += listing.pages
                 for entry in listing.clusters {
                     if descriptions[entry.id] == nil { order.append(entry.id) }
                     descriptions[entry.id, default: []].append(entry.object)
                 }
                 if let problem = listing.problem {
-                    failedRegions[region] = problem.description
+                    result.failedRegions[region] = problem.description
                     logger.warning("listing incomplete", metadata: ["region": "\(region)", "error": "\(problem)"])
                 }
             case .failure(let error):
-                failedRegions[region] = "\(error)"
+                result.failedRegions[region] = "\(error)"
                 logger.warning("listing failed", metadata: ["region": "\(region)", "error": "\(error)"])
             }
         }
-        let total = order.count
-        progress(0, total)
-        let counter = Counter()
-        _ = try await boundedFanOut(count: order.count, width: options.concurrency) { index in
-            let objects = descriptions.removeValue(forKey: order[index])!
-            return {
-                let documents = await collector.collectCluster(objects, before: deadline)
-                try await handle(documents)
-                progress(await counter.increment(), total)
-            }
-        }
-        return LiveCollectionResult(
-            regions: regions, listingPages: pages, failedRegions: failedRegions, clusterCount: total)
+        result.clusters = order.map { descriptions.removeValue(forKey: $0)! }
+        return result
+    }
+
+    /// One cluster of a ``LiveListing`` (its listing entries), collected as ``collect(handle:progress:)`` does,
+    /// within the listing's `deadline`.
+    public func collect(listed entries: [JSONValue], before deadline: ContinuousClock.Instant?) async
+        -> ClusterDocuments
+    {
+        await collectCluster(entries, before: deadline)
     }
 
     // MARK: - Listing

@@ -181,10 +181,13 @@ final class LivePipelineTests {
         ).run()
         func verdicts(_ outcome: AuditOutcome) -> [String] {
             outcome.report.findings.map {
-                "\($0.rule.rawValue) \($0.clusterId) \($0.status.rawValue) \($0.reason.rawValue)"
+                "\($0.accountId ?? "-") \($0.accountName ?? "-") \($0.rule.rawValue) \($0.clusterId) "
+                    + "\($0.status.rawValue) \($0.reason.rawValue)"
             }
         }
         #expect(verdicts(saved) == verdicts(live))
+        // One account, the base credentials': its clusters have no account to record, so no accounts.json.
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("accounts.json").path))
         #expect(saved.exitCode == live.exitCode)
         #expect(live.callCounts["DescribeClustersV1", default: 0] > 0)
     }

@@ -1,0 +1,118 @@
+import ACKEmulator
+import Audit
+import AuditRun
+import Evidence
+import Foundation
+import Reports
+import TestSupport
+import Testing
+
+/// `collect` from several accounts, then `--from`: the same findings as the live audit, accounts included
+/// (`accounts.json`); names people chose stay exact in the data and inert on a terminal.
+@Suite("saved evidence keeps the accounts")
+struct SavedAccountsPipelineTests {
+    static let hostileName = "ops\u{1B}[2J\u{202E}team\nx"
+
+    /// The organisation of ``OrganisationTests`` with member-04 renamed to ``hostileName`` and member-03 (not active)
+    /// to a name with escape sequences.
+    static func configuration() -> EmulatorConfiguration {
+        var configuration = OrganisationTests.organisationConfiguration()
+        configuration.organisation!.members[3].displayName = hostileName
+        configuration.organisation!.members[2].displayName = "gone\u{1B}]0;title\u{07}"
+        return configuration
+    }
+
+    /// What a finding says, the account included (messages name their evidence's source, which differs: the API
+    /// call live, the file saved).
+    static func key(_ finding: Finding) -> String {
+        [
+            finding.accountId ?? "-", finding.accountName ?? "-", finding.clusterId, finding.rule.rawValue,
+            finding.status.rawValue, finding.reason.rawValue,
+        ].joined(separator: "|")
+    }
+
+    func collect(_ settings: LiveSettings, _ environment: [String: String], into folder: String) async throws
+        -> AuditOutcome
+    {
+        let options = AuditOptions(rules: Set(RuleID.allCases))
+        return try await AuditRun(
+            AuditRequest(source: .live(settings), options: options, environment: environment, toolVersion: "test")
+        ).collect(into: folder)
+    }
+
+    func audit(_ folder: String) async throws -> AuditOutcome {
+        let options = AuditOptions(rules: Set(RuleID.allCases))
+        return try await AuditRun(
+            AuditRequest(source: .saved(folder: folder), options: options, toolVersion: "test")
+        ).run()
+    }
+
+    @Test("collect --resource-directory, then --from: the same findings, each with its account id and name")
+    func organisationRoundTrip() async throws {
+        try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in
+            let out = folder.path("out")
+            let live = try await OrganisationTests().withOrganisation(Self.configuration()) { settings, environment in
+                try await collect(settings, environment, into: out)
+            }
+            #expect(FileManager.default.fileExists(atPath: out + "/accounts.json"))
+            let saved = try await audit(out)
+            #expect(live.report.findings.count == 2 * (3 + 10 * 2))
+            #expect(Set(live.report.findings.compactMap(\.accountId)).count == 11)
+            #expect(live.report.findings.allSatisfy { $0.accountId != nil && $0.accountName != nil })
+            #expect(saved.report.findings.map(Self.key) == live.report.findings.map(Self.key))
+            #expect(saved.report.source.account == live.report.source.account)
+            let renamed = saved.report.findings.filter { $0.accountId == OrganisationTests.member(4) }
+            #expect(!renamed.isEmpty && renamed.allSatisfy { $0.accountName == Self.hostileName })
+
+            // On a terminal the name is inert: no escape sequence, no line break, no bidirectional override.
+            let table = TableReportRenderer(width: 300).render(saved.report)
+            #expect(!table.unicodeScalars.contains { $0 != "\n" && InertText.isActive($0) })
+            #expect(table.contains(#"ops\u{1b}[2J\u{202e}team\nx"#))
+            // The member that is not active is a note, its name escaped too (InertText).
+            let note = try #require(live.completenessNotes.first { $0.contains(OrganisationTests.member(3)) })
+            #expect(note.contains(#"(gone\u{1b}]0;title\u{7})"#), "\(note)")
+        }
+    }
+
+    @Test("collect --role-arn, then --from: the account id without a name, as live")
+    func roleArnRoundTrip() async throws {
+        try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in
+            let out = folder.path("out")
+            let live = try await OrganisationTests().withOrganisation { settings, environment in
+                var settings = settings
+                settings.resourceDirectory = false
+                settings.roleArns = [
+                    "acs:ram::\(OrganisationTests.member(1)):role/ResourceDirectoryAccountAccessRole",
+                    "acs:ram::\(OrganisationTests.member(5)):role/ResourceDirectoryAccountAccessRole",
+                ]
+                return try await collect(settings, environment, into: out)
+            }
+            let saved = try await audit(out)
+            #expect(
+                Set(live.report.findings.compactMap(\.accountId))
+                    == [OrganisationTests.member(1), OrganisationTests.member(5)])
+            #expect(live.report.findings.allSatisfy { $0.accountName == nil })
+            #expect(saved.report.findings.map(Self.key) == live.report.findings.map(Self.key))
+        }
+    }
+
+    @Test("the same folder without its accounts.json audits as any older folder: no names, no error")
+    func withoutAccountsFile() async throws {
+        try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in
+            let out = folder.path("out")
+            let live = try await OrganisationTests().withOrganisation { settings, environment in
+                var settings = settings
+                settings.includedAccounts = [OrganisationTests.member(1)]
+                return try await collect(settings, environment, into: out)
+            }
+            try FileManager.default.removeItem(atPath: out + "/accounts.json")
+            let old = try await audit(out)
+            #expect(live.report.findings.allSatisfy { $0.accountName == "member-01" })
+            #expect(old.report.findings.allSatisfy { $0.accountName == nil })
+            // An account id only where the cluster's own `parameters` name one, as in any folder without the file.
+            #expect(Set(old.report.findings.compactMap(\.accountId)).isSubset(of: [OrganisationTests.member(1)]))
+            #expect(old.report.findings.map(\.clusterId).sorted() == live.report.findings.map(\.clusterId).sorted())
+            #expect(old.exitCode == live.exitCode)
+        }
+    }
+}
