@@ -116,7 +116,19 @@ public enum Dashboard {
             "<rect x=\"\(left)\" y=\"4\" width=\"12\" height=\"12\" fill=\"#c62828\"/>"
             + "<text x=\"\(left + 16)\" y=\"15\" class=\"axis\">FAIL</text>"
             + "<rect x=\"\(left + 70)\" y=\"4\" width=\"12\" height=\"12\" fill=\"#e65100\"/>"
-            + "<text x=\"\(left + 86)\" y=\"15\" class=\"axis\">UNKNOWN</text>\n</svg>\n"
+            + "<text x=\"\(left + 86)\" y=\"15\" class=\"axis\">UNKNOWN</text>\n"
+        // The time axis: the first and the last scan shown, by id and finish time (UTC).
+        let first = shown.first ?? latest
+        let bottom = top + plotHeight + 16
+        html +=
+            "<text x=\"\(left)\" y=\"\(bottom)\" class=\"axis\" id=\"trend-from\">scan \(first.scanId), "
+            + "\(ServiceRoutes.rfc3339(first.time))</text>"
+        if shown.count > 1 {
+            html +=
+                "<text x=\"\(width - 16)\" y=\"\(bottom)\" text-anchor=\"end\" class=\"axis\" id=\"trend-to\">"
+                + "scan \(latest.scanId), \(ServiceRoutes.rfc3339(latest.time))</text>"
+        }
+        html += "\n</svg>\n"
         return html + "</section>\n"
     }
 

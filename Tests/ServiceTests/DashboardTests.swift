@@ -37,6 +37,8 @@ struct DashboardTests {
         // The change is listed, and the trend has both scans.
         #expect(page.contains("<tr class=\"new-fail\">"))
         #expect(page.contains("id=\"trend-FAIL\""))
+        #expect(page.contains("id=\"trend-from\">scan 1, 2026-12-02T10:07:30Z</text>"))
+        #expect(page.contains("id=\"trend-to\">scan 2, 2026-12-02T10:08:30Z</text>"))
     }
 
     @Test("changes: new FAIL, fixed, new UNKNOWN; the first scan is a baseline")
