@@ -129,3 +129,38 @@ public struct ReportPrinter: Sendable {
         }
     }
 }
+
+extension AuditRun {
+    /// `ackguard audit` at a terminal: runs with a progress bar on stderr (not with `quiet`), prints the report
+    /// with `printer`, and gives the exit status. Completeness notes go to stderr too when the report is not the
+    /// table on stdout (which prints them itself); warnings always do.
+    public func runPrinting(
+        with printer: ReportPrinter, quiet: Bool, environment: [String: String]
+    ) async throws -> Int32 {
+        let outcome = try await Terminal.withProgress(quiet: quiet) { progress in
+            var audit = self
+            audit.progress = progress
+            return try await audit.run()
+        }
+        if printer.format != .table || printer.output != nil {
+            for note in outcome.completenessNotes { Terminal.note(note) }
+        }
+        for warning in outcome.warnings { Terminal.note(warning) }
+        try printer.print(outcome.report, exitCode: outcome.exitCode, environment: environment)
+        return outcome.exitCode
+    }
+
+    /// `ackguard collect`: saves the evidence into `folder` with a progress bar, says what was collected and what
+    /// is missing on stderr, and gives the exit status (3 when something could not be collected).
+    public func collectPrinting(into folder: String, quiet: Bool) async throws -> Int32 {
+        let outcome = try await Terminal.withProgress(quiet: quiet) { progress in
+            var audit = self
+            audit.progress = progress
+            return try await audit.collect(into: folder)
+        }
+        let regions = outcome.report.source.regions.count
+        Terminal.note("collected \(outcome.clusterCount) cluster(s) from \(regions) region(s) into \(folder)")
+        for note in outcome.completenessNotes { Terminal.note(note) }
+        return outcome.completenessNotes.isEmpty ? ExitStatus.clean : ExitStatus.incomplete
+    }
+}

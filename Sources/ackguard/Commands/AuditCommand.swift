@@ -48,18 +48,8 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let audit = AuditRun(resolved(environment: environment))
-        let outcome = try await Terminal.withProgress(quiet: quiet) { progress in
-            var audit = audit
-            audit.progress = progress
-            return try await audit.run()
-        }
-        // In the table they are printed with the report; elsewhere (a file, JSON for CI) stderr says it too.
-        if outputOptions.format != .table || outputOptions.output != nil {
-            for note in outcome.completenessNotes { Terminal.note(note) }
-        }
-        for warning in outcome.warnings { Terminal.note(warning) }
-        try outputOptions.printer.print(outcome.report, exitCode: outcome.exitCode, environment: environment)
-        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        let code = try await AuditRun(resolved(environment: environment)).runPrinting(
+            with: outputOptions.printer, quiet: quiet, environment: environment)
+        if code != 0 { throw ExitCode(code) }
     }
 }

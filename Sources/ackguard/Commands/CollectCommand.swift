@@ -38,14 +38,7 @@ struct CollectCommand: AsyncParsableCommand {
                 source: .live(settings),
                 options: AuditOptions(rules: coverage ? [.networkPolicySupport, .networkPolicyCoverage] : []),
                 part: settings.shard, environment: environment, toolVersion: ACKGuard.version))
-        let outcome = try await Terminal.withProgress(quiet: quiet) { progress in
-            var audit = audit
-            audit.progress = progress
-            return try await audit.collect(into: outputFolder)
-        }
-        let regions = outcome.report.source.regions.count
-        Terminal.note("collected \(outcome.clusterCount) cluster(s) from \(regions) region(s) into \(outputFolder)")
-        for note in outcome.completenessNotes { Terminal.note(note) }
-        if !outcome.completenessNotes.isEmpty { throw ExitCode(ExitStatus.incomplete) }
+        let code = try await audit.collectPrinting(into: outputFolder, quiet: quiet)
+        if code != 0 { throw ExitCode(code) }
     }
 }
