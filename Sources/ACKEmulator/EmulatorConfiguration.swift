@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Everything an emulator run is made of: fleet, access keys, faults, addresses, seed and clock.
 public struct EmulatorConfiguration: Sendable {

@@ -1,8 +1,8 @@
 import AlibabaCloudSigning
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
-import JSON
-import Logging
+public import JSON
+public import Logging
 import NIOCore
 
 /// The Container Service (CS, API version 2015-12-15, ROA) operations ackguard uses.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a `CSClient` reaches and calls the CS API.
 public struct CSClientOptions: Sendable {

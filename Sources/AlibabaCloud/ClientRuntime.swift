@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The clock, sleep and randomness the client uses, as values so tests can make them deterministic.
 public struct ClientRuntime: Sendable {

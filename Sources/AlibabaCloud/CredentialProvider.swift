@@ -1,5 +1,5 @@
-import AlibabaCloudSigning
-import Foundation
+public import AlibabaCloudSigning
+public import Foundation
 
 /// Credentials as the transport uses them: an AccessKey pair, an optional STS token and where they came from.
 ///

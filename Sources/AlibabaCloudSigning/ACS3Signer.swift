@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Alibaba Cloud V3 request signing, `ACS3-HMAC-SHA256` (ACK-API.md §4.2).
 ///

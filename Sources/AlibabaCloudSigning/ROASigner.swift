@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// The legacy ROA signature, `Authorization: acs <AccessKeyId>:<base64(HMAC-SHA1)>` (ACK-API.md §4.3).
 ///

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// The RPC-style signature used by STS `AssumeRole` (ACK-API.md §4.4).
 ///

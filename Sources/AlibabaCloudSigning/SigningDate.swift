@@ -1,5 +1,5 @@
 import CivilTime
-import Foundation
+public import Foundation
 
 /// The two timestamp formats the signers put on requests, computed without locales or formatters (UTC only).
 public enum SigningDate {

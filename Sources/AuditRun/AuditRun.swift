@@ -1,9 +1,9 @@
 import AlibabaCloud
-import Audit
+public import Audit
 import BoundedConcurrency
-import Evidence
-import Foundation
-import History
+public import Evidence
+public import Foundation
+public import History
 import LiveCollection
 import Suppressions
 import Synchronization

@@ -1,7 +1,7 @@
 import Audit
-import Foundation
+public import Foundation
 import LiveCollection
-import Remediation
+public import Remediation
 
 /// What `fix` is asked to do, resolved from the command line.
 public struct FixRequest: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import History
+public import History
 import PostgresStore
 
 /// Reading the scan history for `history` and `diff`: the store asked for (`--store`, else `--history`, else

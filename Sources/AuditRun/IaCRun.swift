@@ -1,5 +1,5 @@
-import Audit
-import Foundation
+public import Audit
+public import Foundation
 import InfrastructureAsCode
 
 /// `iac` as a library: scans Terraform and ROS files and makes the report, with the same statuses and exit

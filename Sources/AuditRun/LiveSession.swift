@@ -1,11 +1,11 @@
 import ACKEmulator
-import AlibabaCloud
+public import AlibabaCloud
 import AsyncHTTPClient
-import Audit
+public import Audit
 import Foundation
-import History
+public import History
 import KubernetesAPI
-import LiveCollection
+public import LiveCollection
 
 /// How a live run reaches the account and its clusters, as the user asked (the CLI's `LiveOptions`, resolved).
 public struct LiveSettings: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Writes `text` to `path` atomically (a temporary file renamed into place), so a failure never leaves half a

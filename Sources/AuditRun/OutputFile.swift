@@ -1,5 +1,5 @@
 import Foundation
-import Reports
+public import Reports
 
 /// What an `--output` file name says about its format, and whether the file can be written at all.
 public enum OutputFile {

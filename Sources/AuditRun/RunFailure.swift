@@ -1,5 +1,5 @@
 import AlibabaCloud
-import Audit
+public import Audit
 import Evidence
 import Foundation
 import KubernetesAPI

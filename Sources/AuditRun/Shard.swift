@@ -1,5 +1,5 @@
 import AlibabaCloud
-import History
+public import History
 
 extension ScanPart {
     /// The run id a shard uses when `--run-id` is not given: `JOB_NAME` when set (checked like `--run-id`: an

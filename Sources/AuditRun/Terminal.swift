@@ -1,6 +1,6 @@
-import Audit
-import Foundation
-import Reports
+public import Audit
+public import Foundation
+public import Reports
 
 #if canImport(Glibc)
     import Glibc

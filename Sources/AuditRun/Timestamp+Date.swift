@@ -1,5 +1,5 @@
-import Audit
-import Foundation
+public import Audit
+public import Foundation
 
 extension Timestamp {
     /// ``rfc3339(epochSeconds:)`` of a `Date` (whole seconds, UTC): the run's clock reading for its report.

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// What the APIs returned about one cluster, each document named by its place in the saved-evidence layout
 /// (`clusters.json`, `addons/<id>/terway-eniip.json`, `kubernetes/<id>/eni-config.json`, …).

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// Turns API documents (as saved by `ackguard collect`, `aliyun`, `kubectl -o json|yaml`, or received live) into
 /// evidence. The live collector and `--from` share this code, so a collected folder re-audits identically.

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// `ackguard diff`: new failures, fixes, changes, appeared and vanished clusters, as text or JSON.
 public struct HistoryDiffRenderer: Sendable {

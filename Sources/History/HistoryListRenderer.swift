@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// `ackguard history`: the stored scans, newest first, as a table or JSON.
 public struct HistoryListRenderer: Sendable {

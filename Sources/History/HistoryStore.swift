@@ -1,5 +1,5 @@
-import Audit
-import Foundation
+public import Audit
+public import Foundation
 import GRDB
 
 /// The scan history: every audit's metadata and findings in SQLite, and the diff of two scans.

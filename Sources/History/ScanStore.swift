@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// Where scans are kept: the local SQLite history (``HistoryStore``, the default) or a shared database (the
 /// PostgresStore target). Both hold the same things — scans, their findings and notices, and which shard of a

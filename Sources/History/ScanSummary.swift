@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// One stored audit run: what was scanned and the counts by status.
 public struct ScanSummary: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// The values a store keeps for one finding, as plain columns: what every ``ScanStore`` writes, so that a finding
 /// reads back the same from SQLite and from PostgreSQL.

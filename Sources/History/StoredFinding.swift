@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// A finding as the history keeps it: the key fields as columns, the rest in the history's own document
 /// (``FindingDocument``).

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// What `IaCScanner.scan` found.
 public struct IaCScanResult: Sendable {

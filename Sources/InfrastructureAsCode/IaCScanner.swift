@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// `ackguard iac`: rule 1 evaluated on Terraform configurations (HCL), Terraform plans (`terraform show -json`) and
 /// ROS templates, with every finding pointing at the file, line and column at fault.

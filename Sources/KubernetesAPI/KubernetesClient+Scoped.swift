@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// Runs `body` with a client for `endpoint` and shuts the client down afterwards, whether `body` succeeds or not.
 public func withKubernetesClient<T: Sendable>(

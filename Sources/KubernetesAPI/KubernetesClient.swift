@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import BoundedConcurrency
 import Foundation
-import JSON
-import Logging
+public import JSON
+public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL

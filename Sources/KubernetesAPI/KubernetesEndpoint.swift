@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Everything needed to talk to one Kubernetes API server: where, whom to trust, and how to authenticate.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import JSON
+public import JSON
 
 /// A Kubernetes `Status` object as the API server sent it with an error (401, 403, 404, 409, 5xx...).
 ///

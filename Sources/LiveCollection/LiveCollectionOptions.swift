@@ -1,4 +1,4 @@
-import KubernetesAPI
+public import KubernetesAPI
 
 /// How a live audit reads the account and its clusters.
 public struct LiveCollectionOptions: Sendable {

@@ -1,10 +1,10 @@
-import AlibabaCloud
-import Audit
+public import AlibabaCloud
+public import Audit
 import BoundedConcurrency
-import Evidence
+public import Evidence
 import Foundation
-import KubernetesAPI
-import Logging
+public import KubernetesAPI
+public import Logging
 
 /// What a live collection found: every cluster's documents (decoded into evidence by the caller), the listing pages
 /// as read, and the problems that did not stop it.

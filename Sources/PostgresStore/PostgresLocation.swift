@@ -1,5 +1,5 @@
 import Foundation
-import History
+public import History
 
 /// A `--store postgres://user:password@host:port/database?sslmode=…` URL, parsed (also `postgresql://`).
 ///

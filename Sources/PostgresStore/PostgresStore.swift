@@ -1,6 +1,6 @@
-import Audit
+public import Audit
 import Foundation
-import History
+public import History
 import Logging
 import PostgresNIO
 

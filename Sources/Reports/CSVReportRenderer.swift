@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// CSV as RFC 4180 says: a header row, CRLF line ends, fields quoted when they hold a comma, a double quote, CR or
 /// LF, quotes doubled. One record per finding, in report order. A field that a spreadsheet would run as a formula

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// One self-contained HTML page: a summary, a chart of statuses by region (inline SVG), a findings table that sorts
 /// when a header is clicked, and each finding's warnings, evidence and remediation in `<details>` blocks.

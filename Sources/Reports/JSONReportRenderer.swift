@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// The JSON report of RULE.md, schema version 1. Object keys are sorted, findings come in report order, so two runs
 /// over the same evidence give the same bytes apart from the timestamps.

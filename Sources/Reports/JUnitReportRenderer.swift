@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// JUnit XML (the Ant/Jenkins dialect CI systems read): one `<testsuite>` per rule, one `<testcase>` per finding.
 /// FAIL gives `<failure>`, UNKNOWN `<error>`, NOT_APPLICABLE `<skipped>`, PASS an empty testcase. A suppressed finding

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 import Foundation
 
 /// The commands worth running after a table: the same command with `-v` for the evidence, and for an audit with a

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// OCSF Compliance Finding events (class 2003, category Findings, activity Create), one per finding, as a JSON array
 /// the way Prowler's `json-ocsf` output is laid out.

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// The output formats of `ackguard audit` (and `ackguard iac`).
 public enum ReportFormat: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// Help text every report format shows for a rule: what to do about a finding, as plain text and as Markdown.
 extension RuleID {

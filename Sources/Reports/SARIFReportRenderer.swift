@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// SARIF 2.1.0 (OASIS, errata 01). One run; the driver lists every evaluated rule with its help text and compliance
 /// ids; one result per FAIL and UNKNOWN finding (PASS and NOT_APPLICABLE are not results).

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// The human table: one row per finding, then a summary that says what the exit code means and what to run next.
 /// `verbose` adds each finding's warnings, evidence and remediation under its row. Colour (ANSI) only when `color`

@@ -1,8 +1,8 @@
 import Audit
-import AuditRun
-import Foundation
-import Logging
-import ServiceLifecycle
+public import AuditRun
+public import Foundation
+public import Logging
+public import ServiceLifecycle
 
 /// Runs the audit on a ``Schedule``: the first scan at start-up, then one at a time, never overlapping (the next
 /// starts only after the previous one finished). Each finished scan goes into the ``ScanHistory`` and to every

@@ -1,6 +1,6 @@
-import Audit
+public import Audit
 import AuditRun
-import Foundation
+public import Foundation
 
 /// One scheduled scan as the service keeps it: when, what it found (its report, when it got that far) and whether it
 /// saw everything.

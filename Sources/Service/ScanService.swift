@@ -1,10 +1,10 @@
 import AsyncHTTPClient
-import AuditRun
-import Foundation
+public import AuditRun
+public import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import ServiceLifecycle
-import UnixSignals
+public import UnixSignals
 
 /// What `ackguard serve` needs besides the audit request.
 public struct ServeSettings: Sendable {

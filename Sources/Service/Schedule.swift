@@ -1,5 +1,5 @@
 import Audit
-import Foundation
+public import Foundation
 
 /// When scans run: every fixed interval (`--every 30s`, `15m`, `1h`) or at the minutes a 5-field cron expression
 /// names (`--cron "*/15 * * * *"`, UTC). The first scan always runs at start-up.

@@ -1,6 +1,6 @@
 import Audit
 import Foundation
-import Prometheus
+public import Prometheus
 import Synchronization
 
 /// The service's Prometheus metrics (swift-prometheus), updated after every scan:

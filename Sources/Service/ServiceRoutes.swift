@@ -1,7 +1,7 @@
 import Audit
 import Crypto
 import Foundation
-import Hummingbird
+public import Hummingbird
 import Reports
 
 /// The HTTP side of `serve`: `/metrics`, `/healthz` and `/readyz` open; `/`, `/api/scans`, `/api/scans/{id}` and

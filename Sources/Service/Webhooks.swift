@@ -1,8 +1,8 @@
-import AsyncHTTPClient
-import Audit
-import Crypto
-import Foundation
-import Logging
+public import AsyncHTTPClient
+public import Audit
+public import Crypto
+public import Foundation
+public import Logging
 import NIOCore
 import NIOHTTP1
 

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// One accepted risk: which findings it covers, why, and until when. Every matcher that is set must match (AND); at
 /// least one is set. Only FAIL and UNKNOWN findings are ever suppressed.

@@ -1,7 +1,7 @@
-import ACKEmulator
-import AlibabaCloud
-import AsyncHTTPClient
-import Foundation
+public import ACKEmulator
+public import AlibabaCloud
+public import AsyncHTTPClient
+public import Foundation
 
 /// The in-process emulator with a CS client signed with its first AccessKey, for one test.
 public struct EmulatorHarness: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A private folder (mode 0700) with a new unique name under the system temporary directory, for one test.
 ///

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// One emulated cluster: what the CS API answers about it and what its Kubernetes API holds.
 ///

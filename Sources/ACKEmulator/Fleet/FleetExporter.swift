@@ -1,5 +1,5 @@
 import Audit
-import Foundation
+public import Foundation
 
 /// Writes a fleet as a saved-evidence folder (RULE.md "Saved evidence"): exactly what the emulated APIs answer.
 ///

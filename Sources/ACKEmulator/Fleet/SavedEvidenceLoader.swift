@@ -1,5 +1,5 @@
 import Audit
-import Foundation
+public import Foundation
 import Yams
 
 /// Reads a saved-evidence folder (RULE.md "Saved evidence", JSON or YAML) into a fleet the emulator can serve.

@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
+public import Foundation
 import SwiftASN1
-import X509
+public import X509
 
 /// The emulator's certificate authority: a P-256 CA created at start-up that issues the Kubernetes API server's
 /// certificate and the per-cluster client certificates embedded in kubeconfigs, and checks client certificates.

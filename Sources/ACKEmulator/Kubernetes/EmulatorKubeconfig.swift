@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Kubeconfigs for emulated clusters, shaped like the ones `DescribeClusterUserKubeconfig` returns: one cluster
 /// `kubernetes` with the CA inline, one user with an inline client certificate and key, one context

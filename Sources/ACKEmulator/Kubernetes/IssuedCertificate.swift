@@ -1,4 +1,4 @@
-import X509
+public import X509
 
 /// A certificate issued by ``EmulatorCertificateAuthority`` with its private key. The description never shows
 /// the key.

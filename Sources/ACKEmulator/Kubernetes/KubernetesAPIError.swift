@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// An error the emulated API server answers with a Kubernetes `Status` body, shaped exactly like the real one:
 /// `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":…,"reason":…,"details":{…},

@@ -1,6 +1,6 @@
-import Audit
+public import Audit
 import Crypto
-import Foundation
+public import Foundation
 
 /// The objects of one emulated cluster's Kubernetes API, with the API server's read and write semantics:
 /// lists with `limit`/`continue`, JSON merge and strategic merge patches, updates conditional on

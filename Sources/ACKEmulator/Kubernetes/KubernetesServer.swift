@@ -1,7 +1,7 @@
-import Foundation
+package import Foundation
 import Hummingbird
 import HummingbirdTLS
-import Logging
+package import Logging
 import NIOSSL
 
 /// The emulated clusters' Kubernetes API: one HTTPS server on which `/clusters/<cluster id>/…` is that cluster's

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Caches the credential of an expiring source (STS, OIDC, ECS metadata, credentials URI) and refreshes it before
 /// it expires, with exactly one refresh in flight: concurrent callers await the same task.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Everything the credential providers read from the outside world, passed in as a value so that libraries never
 /// read the process environment, the real home directory or the wall clock themselves (tests run in parallel).

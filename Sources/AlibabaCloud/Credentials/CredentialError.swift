@@ -1,5 +1,5 @@
 import AlibabaCloudSigning
-import Foundation
+public import Foundation
 
 /// Why credentials could not be obtained. Every description is one line that names the file, profile, field or
 /// source that failed and never contains an AccessKey secret, a security token or an OIDC token.

@@ -1,5 +1,5 @@
 import AlibabaCloudSigning
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1

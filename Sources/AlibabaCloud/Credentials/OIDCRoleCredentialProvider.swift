@@ -1,6 +1,6 @@
 import AlibabaCloudSigning
-import AsyncHTTPClient
-import Foundation
+public import AsyncHTTPClient
+public import Foundation
 
 /// RRSA / OIDC: exchanges the OIDC token in `tokenFile` for a temporary credential with STS
 /// `AssumeRoleWithOIDC` (an unsigned GET). The token file is read again on every refresh (projected service

@@ -1,5 +1,5 @@
 import AlibabaCloudSigning
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 
 /// Assumes a RAM role with STS `AssumeRole` (an RPC-signed GET), using the credential of `base` to sign; the

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// An installed add-on as `GetClusterAddonInstance` (or the deprecated `DescribeClusterAddonInstance`) returns it:
 /// `{"name", "version", "state", "config", "logging"}` (ACK-API.md §2.6).

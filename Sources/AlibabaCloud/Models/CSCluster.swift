@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A cluster as `DescribeClustersV1` lists it or `DescribeClusterDetail` describes it (ACK-API.md §2.1, §2.4).
 ///

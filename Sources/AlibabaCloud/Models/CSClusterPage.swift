@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// One page of `DescribeClustersV1`: `{"clusters": [...], "page_info": {...}}`.
 public struct CSClusterPage: Sendable, Hashable, Codable {

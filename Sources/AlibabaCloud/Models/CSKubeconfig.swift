@@ -1,5 +1,5 @@
 import AlibabaCloudSigning
-import Foundation
+public import Foundation
 import JSON
 
 /// `DescribeClusterUserKubeconfig`: `{"config": <kubeconfig YAML>, "expiration": <RFC 3339 UTC>}`.

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// One entry of `meta_data.Addons` (the add-ons a cluster was created with).
 public struct CSMetaDataAddon: Sendable, Hashable {

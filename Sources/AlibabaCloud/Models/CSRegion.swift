@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// One entry of `DescribeRegions` (`{"regionId": …, "localName": …}`).
 public struct CSRegion: Sendable, Hashable, Codable {

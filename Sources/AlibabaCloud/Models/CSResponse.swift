@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A decoded CS answer together with the exact JSON it came from (saved as evidence) and its request id.
 public struct CSResponse<Value: Sendable>: Sendable {

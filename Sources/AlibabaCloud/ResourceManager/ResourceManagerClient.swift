@@ -1,7 +1,7 @@
-import AsyncHTTPClient
-import Foundation
+public import AsyncHTTPClient
+public import Foundation
 import JSON
-import Logging
+public import Logging
 
 /// The Resource Directory calls of ResourceManager (API version 2020-03-31, RPC style) that list an
 /// organisation's member accounts.

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 import Foundation
 import Yams
 

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 import Synchronization
 
 /// `accounts.json` of a saved-evidence folder: which account each cluster belongs to, for folders collected from

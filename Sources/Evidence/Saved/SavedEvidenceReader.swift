@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 import Foundation
 
 /// Reads a saved-evidence folder (RULE.md "Saved evidence") into evidence per cluster.

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A `v1` ConfigMap.
 public struct ConfigMap: KubernetesResource, Hashable {

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// An `apps/v1` DaemonSet (what a rollout restart needs).
 public struct DaemonSet: KubernetesResource, Hashable {

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A list of objects of one kind, with the list as received (`raw`, merged across pages by
 /// ``KubernetesClient/list(_:pageSize:maxPages:)``).

@@ -1,5 +1,5 @@
 import Foundation
-import JSON
+public import JSON
 
 /// A typed view of a Kubernetes object that also keeps the object exactly as received (`raw`).
 public protocol KubernetesResource: Sendable, Decodable {

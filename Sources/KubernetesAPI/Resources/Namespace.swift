@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A `v1` Namespace.
 public struct Namespace: KubernetesResource, Hashable {

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A `networking.k8s.io/v1` NetworkPolicy. Rules are kept as JSON: coverage needs only whether they exist.
 public struct NetworkPolicy: KubernetesResource, Hashable {

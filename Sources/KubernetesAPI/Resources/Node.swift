@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A `v1` Node (labels carry the ENI mode: `k8s.aliyun.com/exclusive-mode-eni-type`).
 public struct Node: KubernetesResource, Hashable {

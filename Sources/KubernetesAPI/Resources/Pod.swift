@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A `v1` Pod (only what policy coverage needs).
 public struct Pod: KubernetesResource, Hashable {

@@ -1,5 +1,5 @@
-import Audit
-import Evidence
+public import Audit
+public import Evidence
 
 /// One cluster as the audit saw it: the object that described it (a listing item or a detail body, which is also
 /// what a re-audit starts from), the evidence decoded from its documents and the rule-1 finding.

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// What happened to one cluster in an apply or a rollback.
 public struct ClusterOutcome: Sendable {

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// What `ackguard fix` intends for one failing cluster.
 public struct ClusterPlan: Sendable {

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// What must be known before policy is switched on in place (issue 6 §3), as read for the plan.
 public struct EnablePreconditions: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What `ackguard fix` may do, beyond planning.
 public struct FixOptions: Sendable {

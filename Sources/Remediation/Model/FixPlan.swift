@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// The plan of one `ackguard fix` run: the audit of the clusters in scope and what would be done to each failing one.
 public struct FixPlan: Sendable {

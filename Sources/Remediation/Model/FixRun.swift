@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// The result of `ackguard fix`: the plan, and for `--apply` / `--rollback` what happened to each cluster.
 public struct FixRun: Sendable {

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// How a cluster whose plug-in cannot enforce NetworkPolicy (Flannel, exclusive ENI only) is replaced: a
 /// CreateCluster body derived from the existing cluster, and the same cluster as Terraform. The existing cluster is

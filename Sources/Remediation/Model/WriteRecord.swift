@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// One write ackguard made: what, where, the value before and after, and the request id (CS) or resource versions
 /// (Kubernetes). Reported in the plan/apply output, the JSON report and the rollback file.

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// Derives the replacement of a cluster whose plug-in cannot enforce NetworkPolicy: same region, Kubernetes version,
 /// VPC, vSwitches, spec, service CIDR, security group, tags and node pools, with Terway shared ENI

@@ -1,4 +1,4 @@
-import Audit
+public import Audit
 
 /// `ackguard fix --format json`: the plan and, after `--apply` / `--rollback`, every outcome and write. Keys are
 /// sorted, so two runs over the same state give the same bytes apart from timestamps and request ids.

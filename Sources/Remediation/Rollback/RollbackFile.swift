@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A rollback file: the state of every cluster before `ackguard fix --apply` first wrote to it. JSON, mode 0600,
 /// replaced atomically at each change; it never holds a secret or a kubeconfig.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The rollback file of one `fix --apply` run. The file is created when the first cluster's prior state is recorded
 /// (before any write to it) and replaced atomically after every write, so a run stopped at any point leaves a file

@@ -1,9 +1,9 @@
-import AlibabaCloud
+public import AlibabaCloud
 import Audit
 import Evidence
-import Foundation
+public import Foundation
 import KubernetesAPI
-import LiveCollection
+public import LiveCollection
 
 /// Everything remediation talks to and is told by: the CS client, the live collector (which knows how to reach each
 /// cluster's Kubernetes API and re-audits a cluster), the clock, the timing, and the event handler.
