@@ -46,9 +46,9 @@ struct FakeReply: Sendable {
     }
 }
 
-/// A CS stand-in on 127.0.0.1 (ephemeral port) that verifies every signature from what arrived on the wire
-/// (method, raw path, decoded query, received headers, body) with the AccessKey secrets it knows, and answers
-/// with `handler`.
+/// A CS (or ResourceManager/STS) stand-in on 127.0.0.1 (ephemeral port) that verifies every signature — ACS3 and
+/// ROA from the headers, RPC 1.0 from the query — from what arrived on the wire (method, raw path, decoded query,
+/// received headers, body) with the AccessKey secrets it knows, and answers with `handler`.
 final class FakeCSServer: Sendable {
     typealias Handler = @Sendable (ReceivedRequest, Int) async -> FakeReply
 
@@ -69,7 +69,9 @@ final class FakeCSServer: Sendable {
         let respond: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             try await self.respond(request)
         }
+        // RPC-style calls (ResourceManager, STS) go to `/`, which `/**` does not match.
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
+            router.on("/", method: method, use: respond)
             router.on("/**", method: method, use: respond)
         }
         return try await withLoopbackServer(router.buildResponder(), label: "fake-cs", body)
@@ -125,7 +127,12 @@ final class FakeCSServer: Sendable {
     private func verify(
         method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8]
     ) -> Bool {
-        guard let authorization = headers["authorization"] else { return false }
+        guard let authorization = headers["authorization"] else {
+            // RPC signature 1.0 (ResourceManager, STS): the signature and the key id travel in the query.
+            guard let keyId = query["AccessKeyId"], let secret = secrets[keyId], let signature = query["Signature"]
+            else { return false }
+            return constantTimeEquals(RPCSigner.signature(method: method, parameters: query, secret: secret), signature)
+        }
         let request = SigningRequest(method: method, pathname: path, query: query, headers: headers, body: body)
         if let parsed = ACS3Signer.parseAuthorization(authorization) {
             guard let secret = secrets[parsed.accessKeyId], parsed.signedHeaders.contains("host"),

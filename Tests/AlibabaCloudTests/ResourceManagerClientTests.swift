@@ -13,7 +13,7 @@ import Testing
 struct ResourceManagerClientTests {
     @Test func listsEveryAccountInPagesOfOneHundred() async throws {
         let all = (0..<250).map { accountEntry(index: $0) }
-        let server = FakeRPCServer { request, _ in
+        let server = FakeCSServer { request, _ in
             accountPage(all, request: request)
         }
         try await server.serve { url in
@@ -34,7 +34,7 @@ struct ResourceManagerClientTests {
     }
 
     @Test func signsEveryCallWithTheRPCSignature() async throws {
-        let server = FakeRPCServer { request, _ in accountPage([accountEntry(index: 1)], request: request) }
+        let server = FakeCSServer { request, _ in accountPage([accountEntry(index: 1)], request: request) }
         try await server.serve { url in
             _ = try await withResourceManagerClient(endpoint: url) { try await $0.listAccounts() }
             let request = try #require(server.received.first)
@@ -53,7 +53,7 @@ struct ResourceManagerClientTests {
             #expect(request.headers["authorization"] == nil)
         }
         // A temporary credential's token travels as SecurityToken, inside what is signed.
-        let tokenServer = FakeRPCServer(secrets: ["STS.KEY": "sts-secret"]) { request, _ in
+        let tokenServer = FakeCSServer(secrets: ["STS.KEY": "sts-secret"]) { request, _ in
             accountPage([], request: request)
         }
         try await tokenServer.serve { url in
@@ -69,7 +69,7 @@ struct ResourceManagerClientTests {
     }
 
     @Test func aWrongSecretIsRefusedByTheServer() async throws {
-        let server = FakeRPCServer { request, _ in accountPage([], request: request) }
+        let server = FakeCSServer { request, _ in accountPage([], request: request) }
         try await server.serve { url in
             let credential = ACSCredential(accessKeyId: "AKID", accessKeySecret: "wrong", providerName: "static_ak")
             let error = await #expect(throws: ACSServiceError.self) {
@@ -84,7 +84,7 @@ struct ResourceManagerClientTests {
 
     @Test func aServerRepeatingThePageIsAnErrorNotALoop() async throws {
         let first = (0..<100).map { accountEntry(index: $0) }
-        let server = FakeRPCServer { _, _ in .json(listBody(entries: first, total: 250)) }
+        let server = FakeCSServer { _, _ in .json(listBody(entries: first, total: 250)) }
         try await server.serve { url in
             let error = await #expect(throws: ResourceManagerError.self) {
                 try await withResourceManagerClient(endpoint: url) { try await $0.listAccounts() }
@@ -101,7 +101,7 @@ struct ResourceManagerClientTests {
 
     @Test func aListingThatNeverEndsStopsAtThePageLimit() async throws {
         // A total that the page limit cannot hold is refused on the first page.
-        let huge = FakeRPCServer { request, _ in
+        let huge = FakeCSServer { request, _ in
             let page = Int(request.query["PageNumber"] ?? "") ?? 0
             return .json(listBody(entries: (0..<100).map { accountEntry(index: page * 100 + $0) }, total: 90_000))
         }
@@ -119,7 +119,7 @@ struct ResourceManagerClientTests {
             #expect(huge.received.count == 1)
         }
         // One new account a page: the total is never reached within the page limit.
-        let trickle = FakeRPCServer { request, _ in
+        let trickle = FakeCSServer { request, _ in
             let page = Int(request.query["PageNumber"] ?? "") ?? 0
             return .json(listBody(entries: [accountEntry(index: page)], total: 250))
         }
@@ -140,7 +140,7 @@ struct ResourceManagerClientTests {
     }
 
     @Test func anEmptyPageBeforeTheTotalIsAnIncompleteListing() async throws {
-        let server = FakeRPCServer { request, _ in
+        let server = FakeCSServer { request, _ in
             request.query["PageNumber"] == "1"
                 ? .json(listBody(entries: (0..<100).map { accountEntry(index: $0) }, total: 150))
                 : .json(listBody(entries: [], total: 150))
@@ -164,7 +164,7 @@ struct ResourceManagerClientTests {
             "r-root": ["fd-a", "fd-b"], "fd-a": ["fd-c"], "fd-c": ["fd-a", "r-root"], "fd-b": ["fd-b"],
         ]
         let members: [String: [Int]] = ["r-root": [0, 1], "fd-a": [2], "fd-b": [3, 4], "fd-c": [5, 1]]
-        let server = FakeRPCServer { request, _ in
+        let server = FakeCSServer { request, _ in
             let parent = request.query["ParentFolderId"] ?? ""
             switch request.query["Action"] {
             case "ListAccountsForParent":
@@ -186,7 +186,7 @@ struct ResourceManagerClientTests {
             #expect(listed.compactMap { $0.query["ParentFolderId"] }.sorted() == ["fd-a", "fd-b", "fd-c", "r-root"])
             #expect(server.received.allSatisfy { $0.signatureValid && $0.query["Version"] == "2020-03-31" })
         }
-        let flat = FakeRPCServer { request, _ in
+        let flat = FakeCSServer { request, _ in
             request.query["Action"] == "ListAccountsForParent"
                 ? accountPage([accountEntry(index: 7)], request: request)
                 : .error(status: 400, code: "Unexpected", pascalCase: true)
@@ -202,7 +202,7 @@ struct ResourceManagerClientTests {
 
     @Test func theFolderWalkIsBoundedInDepthAndCount() async throws {
         // An endless chain: every folder has one new child.
-        let server = FakeRPCServer { request, _ in
+        let server = FakeCSServer { request, _ in
             let parent = request.query["ParentFolderId"] ?? ""
             if request.query["Action"] == "ListFoldersForParent" {
                 let folder: JSONValue = ["FolderId": .string(parent + "x")]
@@ -224,7 +224,7 @@ struct ResourceManagerClientTests {
             #expect(depth == 4)
         }
         // A wide tree: 50 folders below the root.
-        let wide = FakeRPCServer { request, _ in
+        let wide = FakeCSServer { request, _ in
             if request.query["Action"] == "ListFoldersForParent" {
                 let folders: [JSONValue] =
                     request.query["ParentFolderId"] == "r-root"
@@ -248,7 +248,7 @@ struct ResourceManagerClientTests {
     }
 
     @Test func aCallerOutsideTheManagementAccountGetsAClearError() async throws {
-        let server = FakeRPCServer { _, _ in
+        let server = FakeCSServer { _, _ in
             .json(
                 #"{"RequestId":"req-1","Code":"NoPermission","Message":"You are not authorized"}"#, status: 403)
         }
@@ -272,7 +272,7 @@ struct ResourceManagerClientTests {
             #expect(server.received.count == 1, "a refusal is not retried")
         }
         for (status, code) in [(404, "EntityNotExists.ResourceDirectory"), (400, "Forbidden.NotManagementAccount")] {
-            let refusing = FakeRPCServer { _, _ in .error(status: status, code: code, pascalCase: true) }
+            let refusing = FakeCSServer { _, _ in .error(status: status, code: code, pascalCase: true) }
             try await refusing.serve { url in
                 let error = await #expect(throws: ResourceManagerError.self) {
                     try await withResourceManagerClient(endpoint: url) {
@@ -366,7 +366,7 @@ struct ResourceManagerClientTests {
             (String(repeating: "[", count: 10_000), "body is not JSON"),
         ]
         for (body, expected) in bodies {
-            let server = FakeRPCServer { _, _ in .json(body) }
+            let server = FakeCSServer { _, _ in .json(body) }
             try await server.serve { url in
                 let error = await #expect(throws: ResourceManagerError.self) {
                     try await withResourceManagerClient(endpoint: url) { try await $0.listAccounts() }
@@ -376,7 +376,7 @@ struct ResourceManagerClientTests {
         }
         // A display name with control characters or markup is kept as sent, for the caller to escape.
         let raw = "evil\u{1B}[31m <b>name</b>"
-        let server = FakeRPCServer { request, _ in
+        let server = FakeCSServer { request, _ in
             var entry = good
             if case .object(var members) = entry {
                 members["DisplayName"] = .string(raw)
@@ -397,7 +397,7 @@ struct ResourceManagerClientTests {
 
     @Test func throttlingIsRetriedWithAFreshSignature() async throws {
         let runtime = TestRuntime()
-        let server = FakeRPCServer { request, index in
+        let server = FakeCSServer { request, index in
             index < 2
                 ? .error(status: 400, code: "Throttling.User", pascalCase: true)
                 : accountPage([accountEntry(index: 3)], request: request)
@@ -414,7 +414,7 @@ struct ResourceManagerClientTests {
             #expect(received.allSatisfy { $0.signatureValid })
             #expect(Set(received.compactMap { $0.query["SignatureNonce"] }).count == 3)
         }
-        let always = FakeRPCServer { _, _ in .error(status: 429, code: "Throttling", pascalCase: true) }
+        let always = FakeCSServer { _, _ in .error(status: 429, code: "Throttling", pascalCase: true) }
         try await always.serve { url in
             let error = await #expect(throws: CSClientError.self) {
                 try await withResourceManagerClient(
@@ -432,63 +432,6 @@ struct ResourceManagerClientTests {
 }
 
 // MARK: - Fake RPC server and fixtures
-
-/// A ResourceManager stand-in on 127.0.0.1 that checks every RPC signature 1.0 from the query that arrived (with
-/// the AccessKey secrets it knows, through `RPCSigner`'s public functions) and answers with `handler`.
-private final class FakeRPCServer: Sendable {
-    typealias Handler = @Sendable (ReceivedRequest, Int) async -> FakeReply
-
-    private let secrets: [String: String]
-    private let handler: Handler
-    private let log = Mutex<[ReceivedRequest]>([])
-
-    init(secrets: [String: String] = ["AKID": "test-secret"], handler: @escaping Handler) {
-        self.secrets = secrets
-        self.handler = handler
-    }
-
-    var received: [ReceivedRequest] { log.withLock { $0 } }
-
-    func serve<T: Sendable>(_ body: (URL) async throws -> T) async throws -> T {
-        let router = Router()
-        // RPC calls go to `/`, which `/**` does not match.
-        for path in ["/", "/**"] {
-            router.get(RouterPath(path)) { request, _ in try await self.respond(request) }
-        }
-        return try await withLoopbackServer(router.buildResponder(), label: "fake-resourcemanager", body)
-    }
-
-    private func respond(_ request: Request) async throws -> Response {
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let query = FakeCSServer.decodeQuery(request.uri.query)
-        let valid: Bool
-        if let keyId = query["AccessKeyId"], let secret = secrets[keyId], let signature = query["Signature"] {
-            let expected = RPCSigner.signature(method: request.method.rawValue, parameters: query, secret: secret)
-            valid = constantTimeEquals(expected, signature)
-        } else {
-            valid = false
-        }
-        let received = ReceivedRequest(
-            method: request.method.rawValue, path: request.uri.path, query: query, headers: headers, body: [],
-            signatureValid: valid)
-        let index = log.withLock { entries in
-            entries.append(received)
-            return entries.count - 1
-        }
-        let reply =
-            valid
-            ? await handler(received, index)
-            : FakeReply.error(status: 400, code: "SignatureDoesNotMatch", pascalCase: true)
-        var fields = HTTPFields()
-        for (name, value) in reply.headers {
-            if let fieldName = HTTPFields.Element.Name(name) { fields[fieldName] = value }
-        }
-        return Response(
-            status: .init(code: reply.status), headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
-    }
-}
 
 private func withResourceManagerClient<T: Sendable>(
     endpoint url: URL,
