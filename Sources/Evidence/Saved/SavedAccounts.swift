@@ -5,8 +5,14 @@ import Synchronization
 /// several accounts (`collect --role-arn …`, `collect --resource-directory`).
 ///
 /// ```json
-/// {"accounts": [{"accountId": "5100000000000001", "accountName": "member-01", "clusters": ["c…", "c…"]}]}
+/// {"accounts": [{"accountId": "5100000000000001", "accountName": "member-01", "clusters": ["c…", "c…"]}],
+///  "skipped": [{"accountId": "5100000000000002", "accountName": "member-02", "reason": "cannot assume …"}]}
 /// ```
+///
+/// `skipped` (optional) lists the accounts the collecting run could not audit (a member not active, a role that
+/// cannot be assumed, clusters that could not be listed, an `--account` not in the directory), each with the reason
+/// the live run gave, so that `audit --from` says so as the live run did (a completeness note, exit 3) instead of
+/// being silently incomplete. A file without it reads as before.
 ///
 /// The file is optional and is ackguard's own, not an API answer: the other files of the layout stay exactly what the
 /// APIs returned. Without it a folder reads as it always did (a cluster's account is what its own `parameters` say,
@@ -15,8 +21,9 @@ import Synchronization
 ///
 /// Read as hostile input: an account id must be what the live side accepts from a Resource Directory (16 decimal
 /// digits), a name at most ``maxNameLength`` characters (any text: reports escape it where it is shown), every
-/// cluster must be one of the folder's, and an account or a cluster listed twice is refused: each is a one-line
-/// error naming the file.
+/// cluster must be one of the folder's, and an account or a cluster listed twice is refused; a skipped account's
+/// reason is a non-empty string of at most ``maxReasonLength`` characters, and an account both skipped and listed
+/// with clusters is refused: each is a one-line error naming the file.
 public struct SavedAccounts: Sendable, Equatable {
     /// One account and the clusters of the folder that belong to it.
     public struct Account: Sendable, Equatable {
@@ -32,16 +39,36 @@ public struct SavedAccounts: Sendable, Equatable {
         }
     }
 
+    /// An account the collecting run did not audit, and why (the live run's words, stored exactly: whoever shows
+    /// it escapes it).
+    public struct Skipped: Sendable, Equatable {
+        public var accountId: String
+        /// The account's display name in the Resource Directory; `nil` when not known (an `--account` id).
+        public var accountName: String?
+        public var reason: String
+
+        public init(accountId: String, accountName: String? = nil, reason: String) {
+            self.accountId = accountId
+            self.accountName = accountName
+            self.reason = reason
+        }
+    }
+
     public var accounts: [Account]
+    /// The accounts not audited, in the file's order.
+    public var skipped: [Skipped]
 
     /// The file's name in the folder, without extension (`.json`, or `.yaml`/`.yml` as everywhere in the layout).
     public static let fileStem = "accounts"
     /// Longest account name accepted: what the live side accepts of a member's display name
     /// (`MemberAccount.maxDisplayNameLength`).
     public static let maxNameLength = 256
+    /// Longest reason accepted for a skipped account (the writer cuts a longer one to this).
+    public static let maxReasonLength = 1_024
 
-    public init(accounts: [Account]) {
+    public init(accounts: [Account], skipped: [Skipped] = []) {
         self.accounts = accounts
+        self.skipped = skipped
     }
 
     /// Why `accountId` is not an account id (16 decimal digits, as `MemberAccount.validate(accountId:)` requires), or
@@ -124,7 +151,54 @@ public struct SavedAccounts: Sendable, Equatable {
             }
             accounts.append(Account(accountId: id, accountName: name, clusterIds: clusterIds))
         }
-        return SavedAccounts(accounts: accounts)
+        let skipped = try decodeSkipped(document["skipped"], accountPlace: accountPlace, refuse: refuse)
+        return SavedAccounts(accounts: accounts, skipped: skipped)
+    }
+
+    /// The `skipped` member: absent or `null` is none.
+    private static func decodeSkipped(
+        _ value: JSONValue?, accountPlace: [String: Int], refuse: (String) -> EvidenceFileError
+    ) throws(EvidenceFileError) -> [Skipped] {
+        let entries: [JSONValue]
+        switch value {
+        case nil, .null?: return []
+        case .array(let items)?: entries = items
+        default: throw refuse("\"skipped\" is not an array")
+        }
+        var skipped: [Skipped] = []
+        var skippedPlace: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            let place = "skipped item \(index + 1)"
+            guard entry.objectValue != nil else { throw refuse("\(place) is not an object") }
+            guard let id = entry["accountId"]?.stringValue else {
+                throw refuse("\(place) has no \"accountId\" string")
+            }
+            if let problem = accountIdProblem(id) { throw refuse("\(place): \(problem)") }
+            if let earlier = skippedPlace[id] {
+                throw refuse("account \(id) appears twice (skipped items \(earlier + 1) and \(index + 1))")
+            }
+            if let audited = accountPlace[id] {
+                throw refuse(
+                    "account \(id) is both audited (accounts item \(audited + 1)) and not audited (\(place))")
+            }
+            skippedPlace[id] = index
+            var name: String?
+            switch entry["accountName"] {
+            case nil, .null?: break
+            case .string(let text)?:
+                if let problem = accountNameProblem(text) { throw refuse("account \(id): \(problem)") }
+                name = text
+            default: throw refuse("account \(id): \"accountName\" is not a string")
+            }
+            guard let reason = entry["reason"]?.stringValue, !reason.isEmpty else {
+                throw refuse("account \(id): \"reason\" is missing, empty or not a string")
+            }
+            guard reason.count <= maxReasonLength else {
+                throw refuse("account \(id): \"reason\" is longer than \(maxReasonLength) characters")
+            }
+            skipped.append(Skipped(accountId: id, accountName: name, reason: reason))
+        }
+        return skipped
     }
 
     /// The file's document: accounts by id, each one's clusters sorted, so one folder gives the same bytes.
@@ -137,7 +211,18 @@ public struct SavedAccounts: Sendable, Equatable {
             if let name = account.accountName { members["accountName"] = .string(name) }
             return .object(members)
         }
-        return .object(["accounts": .array(items)])
+        var members: [String: JSONValue] = ["accounts": .array(items)]
+        if !skipped.isEmpty {
+            members["skipped"] = .array(
+                skipped.sorted { $0.accountId < $1.accountId }.map { entry -> JSONValue in
+                    var members: [String: JSONValue] = [
+                        "accountId": .string(entry.accountId), "reason": .string(entry.reason),
+                    ]
+                    if let name = entry.accountName { members["accountName"] = .string(name) }
+                    return .object(members)
+                })
+        }
+        return .object(members)
     }
 
     /// A value for a message: escaped, quoted, cut to 80 characters.
@@ -153,6 +238,8 @@ final class AccountLedger: Sendable {
         var owners: [String: String] = [:]
         /// Account id → name (`nil`: not known).
         var names: [String: String?] = [:]
+        /// The accounts not audited, by id.
+        var skipped: [String: SavedAccounts.Skipped] = [:]
     }
 
     private let state = Mutex(State())
@@ -183,15 +270,54 @@ final class AccountLedger: Sendable {
         if let conflict { throw refuse(conflict) }
     }
 
-    /// What was recorded, as the file says it; `nil` when no cluster had an account.
-    var accounts: SavedAccounts? {
+    /// Records an account the run did not audit; refuses an id or a name the file could not hold. A reason longer
+    /// than ``SavedAccounts/maxReasonLength`` is cut to it (it is the run's own text); a second reason for one
+    /// account is joined to the first.
+    func recordSkipped(_ skipped: SavedAccounts.Skipped, source: String) throws(EvidenceFileError) {
+        func refuse(_ problem: String) -> EvidenceFileError {
+            .unexpectedContent(path: source, problem: "account not audited: \(problem)")
+        }
+        if let problem = SavedAccounts.accountIdProblem(skipped.accountId) { throw refuse(problem) }
+        if let name = skipped.accountName, let problem = SavedAccounts.accountNameProblem(name) {
+            throw refuse(problem)
+        }
+        state.withLock { state in
+            var entry = skipped
+            if let earlier = state.skipped[skipped.accountId] {
+                entry = earlier
+                entry.reason += "; " + skipped.reason
+            }
+            entry.reason = Self.cut(entry.reason.isEmpty ? "no reason given" : entry.reason)
+            state.skipped[skipped.accountId] = entry
+        }
+    }
+
+    /// `reason` cut to ``SavedAccounts/maxReasonLength`` characters, an ellipsis marking the cut.
+    static func cut(_ reason: String) -> String {
+        let limit = SavedAccounts.maxReasonLength
+        return reason.count > limit ? String(reason.prefix(limit - 1)) + "…" : reason
+    }
+
+    /// What was recorded, as the file says it; `nil` when no cluster had an account and no account was skipped.
+    /// Refuses an account both written with clusters and not audited (its collection failed after some of its
+    /// clusters were saved): the file could not say which of its clusters are missing. `source` names the output.
+    func file(source: String) throws(EvidenceFileError) -> SavedAccounts? {
         let state = state.withLock { $0 }
-        guard !state.owners.isEmpty else { return nil }
+        guard !state.owners.isEmpty || !state.skipped.isEmpty else { return nil }
         var clusters: [String: [String]] = [:]
         for (clusterId, accountId) in state.owners { clusters[accountId, default: []].append(clusterId) }
+        if let both = state.skipped.keys.sorted().first(where: { clusters[$0] != nil }) {
+            throw .unexpectedContent(
+                path: source,
+                problem:
+                    "account \(both): \(clusters[both]!.count) of its clusters were saved, then it could not be "
+                    + "collected (\(SavedAccounts.quoted(state.skipped[both]!.reason))); the folder would not say "
+                    + "which are missing")
+        }
         return SavedAccounts(
             accounts: clusters.keys.sorted().map { id in
                 .init(accountId: id, accountName: state.names[id] ?? nil, clusterIds: clusters[id]!.sorted())
-            })
+            },
+            skipped: state.skipped.keys.sorted().map { state.skipped[$0]! })
     }
 }

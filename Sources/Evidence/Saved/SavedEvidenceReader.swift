@@ -33,8 +33,21 @@ public struct SavedEvidenceReader: Sendable {
         return evidence
     }
 
+    /// What a folder holds: each cluster's documents, and the accounts its collection did not audit.
+    public struct Folder: Sendable {
+        /// The documents of every cluster, in listing order.
+        public var clusters: [ClusterDocuments]
+        /// The accounts `accounts.json` says were not audited (``SavedAccounts/skipped``); empty without the file.
+        public var skippedAccounts: [SavedAccounts.Skipped]
+    }
+
     /// The documents of every cluster, in listing order.
     public func readDocuments() throws(EvidenceFileError) -> [ClusterDocuments] {
+        try readFolder().clusters
+    }
+
+    /// The documents of every cluster, in listing order, and the accounts not audited when the folder was collected.
+    public func readFolder() throws(EvidenceFileError) -> Folder {
         guard try EvidenceFile.kind(of: directory, displayPath: directory) == .directory else {
             throw .missingDirectory(path: directory)
         }
@@ -79,12 +92,14 @@ public struct SavedEvidenceReader: Sendable {
         if order.isEmpty && !listingExists {
             throw .noClusterListing(directory: directory)
         }
+        var skipped: [SavedAccounts.Skipped] = []
         if let file = try load(SavedAccounts.fileStem) {
             let accounts = try SavedAccounts.decode(file.value, source: file.display, clusters: Set(order))
             for (id, account) in accounts.byCluster {
                 byId[id]!.accountId = account.accountId
                 byId[id]!.accountName = account.accountName
             }
+            skipped = accounts.skipped
         }
         for id in order {
             for name in try entries(in: "addons/\(id)") {
@@ -100,7 +115,7 @@ public struct SavedEvidenceReader: Sendable {
                 byId[id]!.fileNames[ClusterDocuments.kubernetesPath(clusterId: id, file: file)] = document.path
             }
         }
-        return order.map { byId[$0]! }
+        return Folder(clusters: order.map { byId[$0]! }, skippedAccounts: skipped)
     }
 
     // MARK: - Duplicates

@@ -20,8 +20,9 @@ import Foundation
 /// (`addons -> /etc`) is refused rather than followed. Each file is created new (`O_EXCL | O_NOFOLLOW`) under a
 /// temporary name and renamed into place, which replaces a link at the final name instead of writing through it.
 ///
-/// Clusters written with an account (``ClusterDocuments/accountId``) are remembered, and ``writeListing(pages:)``
-/// writes them into `accounts.json` (``SavedAccounts``) before the listing; a run without accounts writes no such file.
+/// Clusters written with an account (``ClusterDocuments/accountId``) and the accounts not audited
+/// (``recordSkipped(_:)``) are remembered, and ``writeListing(pages:)`` writes them into `accounts.json`
+/// (``SavedAccounts``) before the listing; a run without accounts writes no such file.
 public struct SavedEvidenceWriter: Sendable {
     public let directory: String
     /// The accounts of the clusters written so far (copies of this writer share it).
@@ -72,10 +73,16 @@ public struct SavedEvidenceWriter: Sendable {
         }
     }
 
-    /// The listing: every page read, as an array of pages; first, when clusters were written with their accounts,
-    /// `accounts.json`.
+    /// Remembers an account the run did not audit, for `accounts.json` (``SavedAccounts/skipped``): `audit --from`
+    /// then says so as the live run did. Refuses an id or a name the file could not hold; cuts a long reason.
+    public func recordSkipped(_ skipped: SavedAccounts.Skipped) throws(EvidenceFileError) {
+        try ledger.recordSkipped(skipped, source: "collect --out \(directory)")
+    }
+
+    /// The listing: every page read, as an array of pages; first, when clusters were written with their accounts
+    /// or accounts were not audited, `accounts.json`.
     public func writeListing(pages: [JSONValue]) throws(EvidenceFileError) {
-        if let accounts = ledger.accounts {
+        if let accounts = try ledger.file(source: "collect --out \(directory)") {
             try write(accounts.document, to: ["\(SavedAccounts.fileStem).json"])
         }
         try write(.array(pages), to: ["clusters.json"])
