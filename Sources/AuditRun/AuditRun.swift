@@ -302,6 +302,9 @@ public struct AuditRun: Sendable {
                 kind: source.kind, regions: source.regions, account: accounts.count == 1 ? accounts.first : nil,
                 location: source.location),
             rules: request.options.rules.sorted(), findings: findings, notices: notices)
+        // A cancelled run (serve's shutdown, an interrupted audit) saw less than it would report: its cancelled reads
+        // look like unreachable APIs. It records nothing rather than a scan that never happened.
+        try Task.checkCancellation()
         let warnings = await recordHistory(report, in: prepared.history)
         var exitCode = report.summary.exitCode
         if (!source.failedRegions.isEmpty || !source.notes.isEmpty) && exitCode == ExitStatus.clean {
