@@ -70,6 +70,8 @@ public struct AuditOutcome: Sendable {
     public var callCounts: [String: Int]
     /// The same calls by outcome (``CSClient/callOutcomes``), live only.
     public var callOutcomes: [String: [String: Int]] = [:]
+    /// The accounts not audited (each also a completeness note): `collect` saves them in `accounts.json`.
+    public var skippedAccounts: [SavedAccounts.Skipped] = []
     /// Clusters audited (collected, for a run with no rules).
     public var clusterCount: Int
 }
@@ -175,6 +177,8 @@ public struct AuditRun: Sendable {
         var callOutcomes: [String: [String: Int]] = [:]
         /// Accounts not audited (not active, role not assumable, not readable): completeness notes.
         var notes: [String] = []
+        /// The same accounts, as `collect` saves them.
+        var skipped: [SavedAccounts.Skipped] = []
         /// Notes that change nothing in the verdict (an empty shard).
         var information: [String] = []
 
@@ -186,15 +190,28 @@ public struct AuditRun: Sendable {
     }
 
     func gatherSaved(_ folder: String, into gathered: Gathered) async throws -> SourceSummary {
-        let evidence = try SavedEvidenceReader(directory: folder).read()
+        let saved = try SavedEvidenceReader(directory: folder).readFolder()
+        var evidence: [ClusterEvidence] = []
+        for documents in saved.clusters { evidence.append(try documents.evidence()) }
         for item in evidence { await gathered.add(evaluated(item, listing: nil)) }
         let regions = Set(evidence.map(\.record.regionId).filter { !$0.isEmpty })
-        return SourceSummary(kind: .saved, regions: regions.sorted(), location: folder)
+        var summary = SourceSummary(kind: .saved, regions: regions.sorted(), location: folder)
+        // The accounts the collection did not audit: the same completeness notes (and exit status) as the live run.
+        summary.notes = saved.skippedAccounts.map(SkippedAccount.savedNote)
+        summary.skipped = saved.skippedAccounts
+        return summary
     }
 
     func gatherLive(_ session: LiveSession, into gathered: Gathered) async throws -> SourceSummary {
         var summary = SourceSummary(kind: session.sourceKind, regions: [], location: session.location)
-        summary.notes = session.accountNotes
+        for text in session.accountNotes {
+            guard let skipped = SkippedAccount(sessionNote: text) else {
+                summary.notes.append(text)
+                continue
+            }
+            summary.notes.append(skipped.note)
+            summary.skipped.append(skipped.saved)
+        }
         summary.information = session.information
         var regions = Set<String>()
         // Several accounts at once (--account-concurrency), each with its own client (its own rate limiters), their
@@ -243,8 +260,10 @@ public struct AuditRun: Sendable {
                 // member is one note and the others stand.
                 guard account.isDirectoryMember else { throw error }
                 let failure = RunFailure.classify(error, endpoint: session.location)
-                let name = account.accountName.map { " (\(LiveConnector.inert($0)))" } ?? ""
-                summary.notes.append("account \(account.accountId ?? "?")\(name) not audited: \(failure)")
+                let skipped = SkippedAccount(
+                    accountId: account.accountId ?? "?", accountName: account.accountName, reason: "\(failure)")
+                summary.notes.append(skipped.note)
+                summary.skipped.append(skipped.saved)
                 summary.callCounts.merge(await account.client.callCounts, uniquingKeysWith: +)
                 summary.addOutcomes(await account.client.callOutcomes)
             }
@@ -315,6 +334,7 @@ public struct AuditRun: Sendable {
             clusters: await gathered.evaluated, listingPages: source.listingPages, callCounts: source.callCounts,
             clusterCount: clusters.count)
         outcome.callOutcomes = source.callOutcomes
+        outcome.skippedAccounts = source.skipped
         return outcome
     }
 
@@ -355,7 +375,8 @@ actor Gathered {
 
 extension AuditRun {
     /// `collect`: the pipeline with each live cluster's documents written into `folder` as they arrive (the
-    /// saved-evidence layout `--from` reads) and the listing pages written at the end. The folder must not hold a
+    /// saved-evidence layout `--from` reads) and the listing pages written at the end, after the accounts not
+    /// audited (`accounts.json`, so that `--from` gives the same completeness notes). The folder must not hold a
     /// `clusters.json` yet; identifiers are checked before anything is written under it.
     public func collect(into folder: String) async throws(RunFailure) -> AuditOutcome {
         let writer = SavedEvidenceWriter(directory: folder)
@@ -369,6 +390,7 @@ extension AuditRun {
         run.keepsListingPages = true
         let outcome = try await run.run()
         do {
+            for skipped in outcome.skippedAccounts { try writer.recordSkipped(skipped) }
             try writer.writeListing(pages: outcome.listingPages)
         } catch {
             throw RunFailure(error.description)

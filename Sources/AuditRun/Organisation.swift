@@ -10,10 +10,73 @@ import LiveCollection
 /// The accounts of a Resource Directory (or of `--role-arn`s) that this run audits, and what it leaves out.
 struct AccountSelection {
     var accounts: [LiveSession.Account] = []
-    /// Completeness notes: members not audited (inactive, role not assumable, `--account` not in the directory).
-    var notes: [String] = []
+    /// Members not audited (inactive, role not assumable, `--account` not in the directory): completeness notes.
+    var skipped: [SkippedAccount] = []
     /// Informational notes that change nothing in the verdict (an empty shard).
     var information: [String] = []
+
+    /// ``skipped`` as `LiveSession.accountNotes` carries them to the run (``SkippedAccount/sessionNote``).
+    var notes: [String] { skipped.map(\.sessionNote) }
+}
+
+/// An account the run does not audit, and why: a completeness note of the live run, and what `collect` saves of it
+/// (``SavedAccounts/Skipped`` in `accounts.json`) so that `audit --from` says it too.
+struct SkippedAccount: Sendable, Equatable {
+    /// The account, its name and the reason, as `accounts.json` keeps them (exact; escaped where shown).
+    var saved: SavedAccounts.Skipped
+    /// What the live run says.
+    var note: String
+
+    /// A member (or an account of the run) not audited: `account <id> (<name>) not audited: <reason>`.
+    init(accountId: String, accountName: String?, reason: String) {
+        let name = accountName.flatMap { $0.isEmpty ? nil : $0 }
+        saved = SavedAccounts.Skipped(accountId: accountId, accountName: name, reason: reason)
+        note = "account \(Self.label(saved)) not audited: \(InertText.escaped(reason))"
+    }
+
+    /// An `--account` id that is not a member of `scope`.
+    init(notMemberOf scope: String, accountId: String) {
+        saved = SavedAccounts.Skipped(
+            accountId: accountId, reason: "--account names it, but it is not a member of \(scope)")
+        note = "account \(accountId) (--account) is not a member of \(scope)"
+    }
+
+    private init(saved: SavedAccounts.Skipped, note: String) {
+        self.saved = saved
+        self.note = note
+    }
+
+    /// What `audit --from` says of an account its folder's collection did not audit.
+    static func savedNote(_ saved: SavedAccounts.Skipped) -> String {
+        "account \(label(saved)) was not audited when the evidence was collected: \(InertText.escaped(saved.reason))"
+    }
+
+    /// `<id> (<name>)`, the name made inert (``LiveConnector/inert(_:)``); `<id>` alone without a name.
+    static func label(_ saved: SavedAccounts.Skipped) -> String {
+        saved.accountName.map { "\(saved.accountId) (\(LiveConnector.inert($0)))" } ?? saved.accountId
+    }
+
+    /// The account as one string, for `LiveSession.accountNotes` (its only field for what discovery leaves out,
+    /// built in `LiveConnector.connect`): a JSON object, read back by ``init(sessionNote:)``. A string that is not
+    /// one (no such producer exists) is kept as a note of its own, with nothing to save.
+    var sessionNote: String {
+        var members: [String: JSONValue] = [
+            "accountId": .string(saved.accountId), "reason": .string(saved.reason), "note": .string(note),
+        ]
+        if let name = saved.accountName { members["accountName"] = .string(name) }
+        return JSONValue.object(members).serialized()
+    }
+
+    /// The account ``sessionNote`` describes; `nil` for any other string.
+    init?(sessionNote: String) {
+        guard let value = try? JSONValue.parse(sessionNote),
+            let id = value["accountId"]?.stringValue, let reason = value["reason"]?.stringValue,
+            let note = value["note"]?.stringValue
+        else { return nil }
+        self.init(
+            saved: SavedAccounts.Skipped(accountId: id, accountName: value["accountName"]?.stringValue, reason: reason),
+            note: note)
+    }
 }
 
 extension LiveConnector {
@@ -50,7 +113,7 @@ extension LiveConnector {
         var selection = AccountSelection()
         let listed = Set(members.map(\.accountId))
         for id in settings.includedAccounts where !listed.contains(id) {
-            if inShard(id) { selection.notes.append("account \(id) (--account) is not a member of \(scope)") }
+            if inShard(id) { selection.skipped.append(SkippedAccount(notMemberOf: scope, accountId: id)) }
         }
         let included = Set(settings.includedAccounts)
         let excluded = Set(settings.excludedAccounts)
@@ -63,9 +126,10 @@ extension LiveConnector {
             if member.isAuditable {
                 active.append(member)
             } else {
-                selection.notes.append(
-                    "account \(Self.label(member)) not audited: its Resource Directory status is "
-                        + "\(Self.inert(member.status)), not an active member")
+                selection.skipped.append(
+                    SkippedAccount(
+                        accountId: member.accountId, accountName: member.displayName,
+                        reason: "its Resource Directory status is \(Self.inert(member.status)), not an active member"))
             }
         }
         // Each member's role is assumed now, a few at once, so that a role that cannot be assumed is a note
@@ -75,8 +139,10 @@ extension LiveConnector {
             switch result {
             case .success(let account): selection.accounts.append(account)
             case .failure(let error):
-                selection.notes.append(
-                    "account \(Self.label(member)) not audited: cannot assume \(settings.memberRole): \(error)")
+                selection.skipped.append(
+                    SkippedAccount(
+                        accountId: member.accountId, accountName: member.displayName,
+                        reason: "cannot assume \(settings.memberRole): \(error)"))
             }
         }
         if let shard = settings.shard, chosen.isEmpty {
@@ -127,11 +193,6 @@ extension LiveConnector {
         return LiveSession.Account(
             accountId: accountId, accountName: accountName, isDirectoryMember: isDirectoryMember,
             client: CSClient(httpClient: httpClient, credentials: role, options: options))
-    }
-
-    /// `<id> (<name>)`, the name made inert (it is text people chose).
-    static func label(_ member: MemberAccount) -> String {
-        member.displayName.isEmpty ? member.accountId : "\(member.accountId) (\(inert(member.displayName)))"
     }
 
     /// `text` cut to 128 characters, with what a terminal could act on escaped (``InertText/escaped(_:)``).

@@ -8,7 +8,8 @@ import TestSupport
 import Testing
 
 /// `collect` from several accounts, then `--from`: the same findings as the live audit, accounts included
-/// (`accounts.json`); names people chose stay exact in the data and inert on a terminal.
+/// (`accounts.json`), and the same completeness notes and exit status for the accounts it could not audit; names
+/// people chose stay exact in the data and inert on a terminal.
 @Suite("saved evidence keeps the accounts")
 struct SavedAccountsPipelineTests {
     static let hostileName = "ops\u{1B}[2J\u{202E}team\nx"
@@ -38,6 +39,12 @@ struct SavedAccountsPipelineTests {
         return try await AuditRun(
             AuditRequest(source: .live(settings), options: options, environment: environment, toolVersion: "test")
         ).collect(into: folder)
+    }
+
+    /// The note `--from` gives for what the live run noted as `account … not audited: <reason>`.
+    static func savedNote(_ liveNote: String) -> String {
+        guard let range = liveNote.range(of: " not audited: ") else { return "(not an account note) " + liveNote }
+        return liveNote.replacingCharacters(in: range, with: " was not audited when the evidence was collected: ")
     }
 
     func audit(_ folder: String) async throws -> AuditOutcome {
@@ -71,6 +78,72 @@ struct SavedAccountsPipelineTests {
             // The member that is not active is a note, its name escaped too (InertText).
             let note = try #require(live.completenessNotes.first { $0.contains(OrganisationTests.member(3)) })
             #expect(note.contains(#"(gone\u{1b}]0;title\u{7})"#), "\(note)")
+
+            // The members not audited (member-03 not active, member-02 without the role) are the same notes from
+            // the folder, saying they were not audited when it was collected, and the same exit status.
+            #expect(live.completenessNotes.count == 2)
+            #expect(saved.completenessNotes == live.completenessNotes.map(Self.savedNote))
+            #expect(saved.report.notices == saved.completenessNotes)
+            #expect(saved.exitCode == live.exitCode)
+            let savedNote = try #require(saved.completenessNotes.first { $0.contains(OrganisationTests.member(3)) })
+            #expect(savedNote.contains(#"(gone\u{1b}]0;title\u{7}) was not audited when the evidence"#))
+            #expect(!savedNote.unicodeScalars.contains { InertText.isActive($0) })
+            // accounts.json keeps the name exactly; only the note escapes it.
+            let file = try SavedEvidenceReader(directory: out).readFolder()
+            #expect(
+                file.skippedAccounts.map(\.accountId) == [OrganisationTests.member(2), OrganisationTests.member(3)])
+            #expect(file.skippedAccounts.last?.accountName == "gone\u{1B}]0;title\u{07}")
+        }
+    }
+
+    @Test("only accounts not audited (no role, not in the directory): --from exits 3 with the same notes, as live")
+    func onlySkippedAccounts() async throws {
+        try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in
+            let out = folder.path("out")
+            let live = try await OrganisationTests().withOrganisation { settings, environment in
+                var settings = settings
+                settings.includedAccounts = [OrganisationTests.member(2), "5999999999999999"]
+                return try await collect(settings, environment, into: out)
+            }
+            #expect(live.report.findings.isEmpty)
+            #expect(live.exitCode == ExitStatus.incomplete)
+            #expect(live.completenessNotes.count == 2)
+            let saved = try await audit(out)
+            #expect(saved.report.findings.isEmpty)
+            #expect(saved.exitCode == ExitStatus.incomplete)
+            #expect(
+                saved.completenessNotes == [
+                    Self.savedNote(try #require(live.completenessNotes.first)),
+                    "account 5999999999999999 was not audited when the evidence was collected: --account names it, "
+                        + "but it is not a member of the Resource Directory",
+                ])
+            #expect(
+                live.completenessNotes.last
+                    == "account 5999999999999999 (--account) is not a member of the Resource Directory")
+            #expect(saved.completenessNotes.first?.contains("(member-02) was not audited") == true)
+            #expect(saved.completenessNotes.first?.contains("EntityNotExist.Role") == true)
+        }
+    }
+
+    @Test("members whose clusters cannot be listed: the same notes from the folder, and exit 3")
+    func unlistableAccounts() async throws {
+        try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in
+            let out = folder.path("out")
+            let live = try await OrganisationTests().withOrganisation { settings, environment in
+                var settings = settings
+                settings.includedAccounts = [OrganisationTests.member(1), OrganisationTests.member(4)]
+                settings.regions = ["xx-nowhere-1"]  // an unknown region: each member's listing fails at once
+                return try await collect(settings, environment, into: out)
+            }
+            #expect(live.report.findings.isEmpty)
+            #expect(live.exitCode == ExitStatus.incomplete)
+            #expect(live.completenessNotes.count == 2)
+            #expect(live.completenessNotes.allSatisfy { $0.contains("xx-nowhere-1") }, "\(live.completenessNotes)")
+            let saved = try await audit(out)
+            #expect(saved.completenessNotes == live.completenessNotes.map(Self.savedNote))
+            #expect(saved.exitCode == ExitStatus.incomplete)
+            #expect(
+                saved.completenessNotes.first?.hasPrefix("account \(OrganisationTests.member(1)) (member-01) ") == true)
         }
     }
 
