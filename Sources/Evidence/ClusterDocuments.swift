@@ -20,7 +20,8 @@ public struct ClusterDocuments: Sendable {
     /// not a file that does not exist in a live run. Saved folders leave it empty (their evidence names the file).
     public var sources: [String: String] = [:]
     /// Why the collection of this cluster stopped short of what the rules need (the run's time limit ran out): its
-    /// findings are then UNKNOWN `collection-failed` (``ClusterEvidence/collectionError``).
+    /// findings are then UNKNOWN `collection-failed` (``ClusterEvidence/collectionError``). `collect` saves it in
+    /// `unfinished.json` (``SavedUnfinished``), so `--from` gives the same findings.
     public var collectionError: String?
     /// The account the cluster belongs to, when the run knows it (`--role-arn`, `--resource-directory`; a saved
     /// folder's `accounts.json`): it replaces the account id the record's `parameters` may name.

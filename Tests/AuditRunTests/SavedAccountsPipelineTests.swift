@@ -169,6 +169,39 @@ struct SavedAccountsPipelineTests {
         }
     }
 
+    @Test("a collection cut short by --max-duration: --from gives the same collection-failed UNKNOWNs and note")
+    func cutShort() async throws {
+        var configuration = OrganisationTests.organisationConfiguration()
+        configuration.faults.perAPI["GetClusterAddonInstance"] = APIFaults(throttlingFraction: 1)
+        try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in
+            let out = folder.path("out")
+            let live = try await OrganisationTests().withOrganisation(configuration) { settings, environment in
+                var settings = settings
+                settings.includedAccounts = [OrganisationTests.member(1)]
+                settings.maxDuration = .seconds(3)
+                return try await collect(settings, environment, into: out)
+            }
+            let saved = try await audit(out)
+            #expect(saved.report.findings.map(Self.key) == live.report.findings.map(Self.key))
+            #expect(saved.completenessNotes == live.completenessNotes)
+            #expect(saved.exitCode == live.exitCode)
+            if live.report.findings.isEmpty {
+                // On a machine loaded by the whole suite the limit can pass before the regions are listed (see
+                // LivePipelineTests.maxDuration): then no cluster was cut, only regions, and the above is all.
+                print("cutShort: the limit passed before the listing; nothing was cut short to compare")
+                #expect(live.exitCode == ExitStatus.incomplete)
+                return
+            }
+            // Without unfinished.json the same folder decides the cut clusters on their listing entries alone.
+            #expect(live.report.findings.contains { $0.reason == .collectionFailed }, "the limit cut clusters short")
+            #expect(live.completenessNotes.contains { $0.contains("not audited") })
+            #expect(!live.report.findings.contains { $0.status == .pass })
+            try FileManager.default.removeItem(atPath: out + "/unfinished.json")
+            let unmarked = try await audit(out)
+            #expect(!unmarked.report.findings.contains { $0.reason == .collectionFailed })
+        }
+    }
+
     @Test("the same folder without its accounts.json audits as any older folder: no names, no error")
     func withoutAccountsFile() async throws {
         try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in

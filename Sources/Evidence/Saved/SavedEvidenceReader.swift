@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Layout: `clusters.json`, `clusters/<id>.json`, `addons/<id>/<name>.json`,
 /// `kubernetes/<id>/{eni-config,nodes,namespaces,networkpolicies,pods}.json`, and (optional, ackguard's own) the
-/// clusters' accounts in `accounts.json` (``SavedAccounts``); each also as `.yaml`/`.yml`.
+/// clusters' accounts in `accounts.json` (``SavedAccounts``) and the clusters whose collection stopped short in
+/// `unfinished.json` (``SavedUnfinished``); each also as `.yaml`/`.yml`.
 /// Unknown files are ignored; only a path that does not exist at all means that layer was not collected. A file
 /// or folder of the layout that exists but cannot be read (a dangling or looping link, a folder where a file
 /// belongs, a FIFO or device, no permission, beyond `ParseLimits`) and a file that does not parse are errors
@@ -100,6 +101,10 @@ public struct SavedEvidenceReader: Sendable {
                 byId[id]!.accountName = account.accountName
             }
             skipped = accounts.skipped
+        }
+        if let file = try load(SavedUnfinished.fileStem) {
+            let unfinished = try SavedUnfinished.decode(file.value, source: file.display, clusters: Set(order))
+            for (id, reason) in unfinished.reasons { byId[id]!.collectionError = reason }
         }
         for id in order {
             for name in try entries(in: "addons/\(id)") {

@@ -22,11 +22,14 @@ import Foundation
 ///
 /// Clusters written with an account (``ClusterDocuments/accountId``) and the accounts not audited
 /// (``recordSkipped(_:)``) are remembered, and ``writeListing(pages:)`` writes them into `accounts.json`
-/// (``SavedAccounts``) before the listing; a run without accounts writes no such file.
+/// (``SavedAccounts``) before the listing; a run without accounts writes no such file. Clusters whose collection
+/// stopped short (``ClusterDocuments/collectionError``) go into `unfinished.json` (``SavedUnfinished``) the same way.
 public struct SavedEvidenceWriter: Sendable {
     public let directory: String
     /// The accounts of the clusters written so far (copies of this writer share it).
     let ledger = AccountLedger()
+    /// The clusters written whose collection stopped short, with why (copies of this writer share it).
+    let unfinished = UnfinishedLedger()
 
     public init(directory: String) {
         self.directory = directory
@@ -60,6 +63,7 @@ public struct SavedEvidenceWriter: Sendable {
                 path: directory, problem: "cluster \(id): no Kubernetes file \(InertText.quoted(file)) in the layout")
         }
         try ledger.record(documents, source: "collect --out \(directory)")
+        unfinished.record(documents)
         if documents.descriptions.contains(where: { $0.source.hasPrefix("clusters/") }) {
             // The detail's place follows from the checked id, never from the text of its source.
             let detail = documents.descriptions.last { $0.source.hasPrefix("clusters/") }!
@@ -80,10 +84,13 @@ public struct SavedEvidenceWriter: Sendable {
     }
 
     /// The listing: every page read, as an array of pages; first, when clusters were written with their accounts
-    /// or accounts were not audited, `accounts.json`.
+    /// or accounts were not audited, `accounts.json`, and when clusters were cut short, `unfinished.json`.
     public func writeListing(pages: [JSONValue]) throws(EvidenceFileError) {
         if let accounts = try ledger.file(source: "collect --out \(directory)") {
             try write(accounts.document, to: ["\(SavedAccounts.fileStem).json"])
+        }
+        if let unfinished = unfinished.file {
+            try write(unfinished.document, to: ["\(SavedUnfinished.fileStem).json"])
         }
         try write(.array(pages), to: ["clusters.json"])
     }
