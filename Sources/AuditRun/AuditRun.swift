@@ -72,6 +72,9 @@ public struct AuditOutcome: Sendable {
     public var callOutcomes: [String: [String: Int]] = [:]
     /// The accounts not audited (each also a completeness note): `collect` saves them in `accounts.json`.
     public var skippedAccounts: [SavedAccounts.Skipped] = []
+    /// The regions not listed completely, with why (each also a completeness note): `collect` saves them in
+    /// `unfinished.json`.
+    public var failedRegions: [String: String] = [:]
     /// Clusters audited (collected, for a run with no rules).
     public var clusterCount: Int
 }
@@ -199,6 +202,8 @@ public struct AuditRun: Sendable {
         // The accounts the collection did not audit: the same completeness notes (and exit status) as the live run.
         summary.notes = saved.skippedAccounts.map(SkippedAccount.savedNote)
         summary.skipped = saved.skippedAccounts
+        // The regions it could not list completely: the same notes as the live run ("region … was not listed").
+        summary.failedRegions = saved.unfinishedRegions
         return summary
     }
 
@@ -335,6 +340,7 @@ public struct AuditRun: Sendable {
             clusterCount: clusters.count)
         outcome.callOutcomes = source.callOutcomes
         outcome.skippedAccounts = source.skipped
+        outcome.failedRegions = source.failedRegions
         return outcome
     }
 
@@ -376,8 +382,9 @@ actor Gathered {
 extension AuditRun {
     /// `collect`: the pipeline with each live cluster's documents written into `folder` as they arrive (the
     /// saved-evidence layout `--from` reads) and the listing pages written at the end, after the accounts not
-    /// audited (`accounts.json`, so that `--from` gives the same completeness notes). The folder must not hold a
-    /// `clusters.json` yet; identifiers are checked before anything is written under it.
+    /// audited (`accounts.json`) and the regions and clusters not finished (`unfinished.json`), so that `--from`
+    /// gives the same completeness notes. The folder must not hold a `clusters.json` yet; identifiers are checked
+    /// before anything is written under it.
     public func collect(into folder: String) async throws(RunFailure) -> AuditOutcome {
         let writer = SavedEvidenceWriter(directory: folder)
         do {
@@ -391,6 +398,9 @@ extension AuditRun {
         let outcome = try await run.run()
         do {
             for skipped in outcome.skippedAccounts { try writer.recordSkipped(skipped) }
+            for (region, reason) in outcome.failedRegions.sorted(by: { $0.key < $1.key }) {
+                try writer.recordUnfinishedRegion(region, reason: reason)
+            }
             try writer.writeListing(pages: outcome.listingPages)
         } catch {
             throw RunFailure(error.description)

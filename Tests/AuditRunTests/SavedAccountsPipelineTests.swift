@@ -202,6 +202,28 @@ struct SavedAccountsPipelineTests {
         }
     }
 
+    @Test("regions whose listing failed: --from gives the same 'not listed completely' notes and exit 3")
+    func unlistedRegions() async throws {
+        var configuration = OrganisationTests.organisationConfiguration()
+        configuration.faults.perAPI["DescribeClustersV1"] = APIFaults(serverErrorFraction: 1)
+        try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in
+            let out = folder.path("out")
+            let live = try await OrganisationTests().withOrganisation(configuration) { settings, environment in
+                var settings = settings
+                settings.includedAccounts = [OrganisationTests.member(1)]
+                settings.callBudget = .seconds(1)
+                return try await collect(settings, environment, into: out)
+            }
+            #expect(live.report.findings.isEmpty)
+            #expect(live.exitCode == ExitStatus.incomplete)
+            #expect(!live.completenessNotes.isEmpty)
+            #expect(live.completenessNotes.allSatisfy { $0.contains("was not listed completely") })
+            let saved = try await audit(out)
+            #expect(saved.completenessNotes == live.completenessNotes)
+            #expect(saved.exitCode == ExitStatus.incomplete, "before, this folder audited clean: exit 0, no note")
+        }
+    }
+
     @Test("the same folder without its accounts.json audits as any older folder: no names, no error")
     func withoutAccountsFile() async throws {
         try await withTemporaryFolder(prefix: "ackguard-saved-accounts") { folder in

@@ -22,7 +22,7 @@ struct SavedUnfinishedTests {
         return try SavedEvidenceReader(directory: folder.path).read()
     }
 
-    @Test("a cluster unfinished.json names is UNKNOWN collection-failed with the saved reason; the others as before")
+    @Test("a cluster unfinished.json names is UNKNOWN collection-failed with the saved reason; its regions are read")
     func readsUnfinished() throws {
         let reason = "the cluster was not read within the run's time limit (--max-duration 5 s)\u{1B}[2J"
         let document: JSONValue = ["clusters": [["clusterId": "c2", "reason": .string(reason)]]]
@@ -32,13 +32,33 @@ struct SavedUnfinishedTests {
         #expect(findings.last?.status == .unknown && findings.last?.reason == .collectionFailed)
         #expect(findings.first?.reason != .collectionFailed)
         #expect(try read([:]).allSatisfy { $0.collectionError == nil }, "a folder without the file reads as before")
+        #expect(try read(["unfinished.json": "{}"]).allSatisfy { $0.collectionError == nil })
         let yaml = "clusters:\n- clusterId: c1\n  reason: cut\n"
         #expect(try read(["unfinished.yaml": yaml]).map(\.collectionError) == ["cut", nil])
+        let folder = try TemporaryFolder(prefix: "ackguard-unfinished")
+        defer { folder.remove() }
+        try folder.write([
+            "clusters.json": Self.listing,
+            "unfinished.json": #"{"regions":[{"regionId":"ap-southeast-1","reason":"ListClusters: HTTP 503"}]}"#,
+        ])
+        let regions = try SavedEvidenceReader(directory: folder.path).readFolder().unfinishedRegions
+        #expect(regions == ["ap-southeast-1": "ListClusters: HTTP 503"])
     }
 
     static let hostile: [(file: String, expected: String)] = [
-        ("[]", #"expected an object with a "clusters" array"#),
-        (#"{"clusters":{"c1":"cut"}}"#, #"expected an object with a "clusters" array"#),
+        ("[]", #"expected an object with "regions" and "clusters" arrays"#),
+        (#"{"clusters":{"c1":"cut"}}"#, #""clusters" is not an array"#),
+        (#"{"regions":"cn-hangzhou"}"#, #""regions" is not an array"#),
+        (#"{"regions":[{"reason":"cut"}]}"#, #"regions item 1 has no "regionId" string"#),
+        (
+            #"{"regions":[{"regionId":"../etc","reason":"cut"}]}"#,
+            #"regions item 1: region id "../etc" is not a region id"#
+        ),
+        (
+            #"{"regions":[{"regionId":"cn-beijing","reason":"a"},{"regionId":"cn-beijing","reason":"b"}]}"#,
+            "region cn-beijing appears twice (regions items 1 and 2)"
+        ),
+        (#"{"regions":[{"regionId":"cn-beijing","reason":7}]}"#, #"region cn-beijing: "reason" is missing, empty"#),
         (#"{"clusters":["c1"]}"#, "clusters item 1 is not an object"),
         (#"{"clusters":[{"reason":"cut"}]}"#, #"clusters item 1 has no "clusterId" string"#),
         (#"{"clusters":[{"clusterId":"c9","reason":"cut"}]}"#, #"cluster "c9" is not a cluster of the folder"#),
@@ -67,7 +87,7 @@ struct SavedUnfinishedTests {
         #expect(!text.contains("\n") && !text.unicodeScalars.contains { InertText.isActive($0) }, "\(text)")
     }
 
-    @Test("collect writes the clusters cut short, their reasons cut to 1,024 characters; none cut, no file")
+    @Test("collect writes the regions not listed and the clusters cut short (reasons ≤ 1,024); none, no file")
     func writes() throws {
         let folder = try TemporaryFolder(prefix: "ackguard-unfinished")
         defer { folder.remove() }
@@ -87,10 +107,17 @@ struct SavedUnfinishedTests {
         try writer.prepare()
         try writer.write(documents("c1", error: nil))
         try writer.write(documents("c2", error: String(repeating: "e", count: 3_000)))
+        try writer.recordUnfinishedRegion("cn-beijing", reason: "DescribeClustersV1 failed with HTTP 503\nnext")
+        let badRegion = #expect(throws: EvidenceFileError.self) {
+            try writer.recordUnfinishedRegion("../../etc", reason: "x")
+        }
+        #expect(badRegion?.description.contains("is not") == true, "\(badRegion!)")
         try writer.writeListing(pages: [page])
-        let evidence = try SavedEvidenceReader(directory: folder.path("out")).read()
+        let read = try SavedEvidenceReader(directory: folder.path("out")).readFolder()
+        let evidence = try read.clusters.map { try $0.evidence() }
         #expect(evidence.first?.collectionError == nil)
         #expect(evidence.last?.collectionError?.count == SavedUnfinished.maxReasonLength)
+        #expect(read.unfinishedRegions == ["cn-beijing": "DescribeClustersV1 failed with HTTP 503\nnext"])
 
         let complete = SavedEvidenceWriter(directory: folder.path("complete"))
         try complete.prepare()

@@ -40,6 +40,8 @@ public struct SavedEvidenceReader: Sendable {
         public var clusters: [ClusterDocuments]
         /// The accounts `accounts.json` says were not audited (``SavedAccounts/skipped``); empty without the file.
         public var skippedAccounts: [SavedAccounts.Skipped]
+        /// The regions `unfinished.json` says were not listed completely, with why; empty without the file.
+        public var unfinishedRegions: [String: String] = [:]
     }
 
     /// The documents of every cluster, in listing order.
@@ -94,6 +96,7 @@ public struct SavedEvidenceReader: Sendable {
             throw .noClusterListing(directory: directory)
         }
         var skipped: [SavedAccounts.Skipped] = []
+        var regions: [String: String] = [:]
         if let file = try load(SavedAccounts.fileStem) {
             let accounts = try SavedAccounts.decode(file.value, source: file.display, clusters: Set(order))
             for (id, account) in accounts.byCluster {
@@ -105,6 +108,7 @@ public struct SavedEvidenceReader: Sendable {
         if let file = try load(SavedUnfinished.fileStem) {
             let unfinished = try SavedUnfinished.decode(file.value, source: file.display, clusters: Set(order))
             for (id, reason) in unfinished.reasons { byId[id]!.collectionError = reason }
+            regions = unfinished.regions
         }
         for id in order {
             for name in try entries(in: "addons/\(id)") {
@@ -120,7 +124,7 @@ public struct SavedEvidenceReader: Sendable {
                 byId[id]!.fileNames[ClusterDocuments.kubernetesPath(clusterId: id, file: file)] = document.path
             }
         }
-        return Folder(clusters: order.map { byId[$0]! }, skippedAccounts: skipped)
+        return Folder(clusters: order.map { byId[$0]! }, skippedAccounts: skipped, unfinishedRegions: regions)
     }
 
     // MARK: - Duplicates

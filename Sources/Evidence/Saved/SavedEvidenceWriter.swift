@@ -83,8 +83,15 @@ public struct SavedEvidenceWriter: Sendable {
         try ledger.recordSkipped(skipped, source: "collect --out \(directory)")
     }
 
+    /// Remembers a region the run could not list completely, for `unfinished.json` (``SavedUnfinished/regions``):
+    /// `audit --from` then says so as the live run did. Refuses an id that is not a region id; cuts a long reason.
+    public func recordUnfinishedRegion(_ region: String, reason: String) throws(EvidenceFileError) {
+        try unfinished.recordRegion(region, reason: reason, source: "collect --out \(directory)")
+    }
+
     /// The listing: every page read, as an array of pages; first, when clusters were written with their accounts
-    /// or accounts were not audited, `accounts.json`, and when clusters were cut short, `unfinished.json`.
+    /// or accounts were not audited, `accounts.json`, and when regions or clusters were not finished,
+    /// `unfinished.json`.
     public func writeListing(pages: [JSONValue]) throws(EvidenceFileError) {
         if let accounts = try ledger.file(source: "collect --out \(directory)") {
             try write(accounts.document, to: ["\(SavedAccounts.fileStem).json"])
