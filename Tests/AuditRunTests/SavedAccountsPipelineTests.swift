@@ -211,7 +211,9 @@ struct SavedAccountsPipelineTests {
             let live = try await OrganisationTests().withOrganisation(configuration) { settings, environment in
                 var settings = settings
                 settings.includedAccounts = [OrganisationTests.member(1)]
-                settings.callBudget = .seconds(1)
+                // Each listing call retries its 503s for this long, then its region is not listed. (It bounds the
+                // ResourceManager and STS calls too, so not much shorter: a loaded machine needs seconds for one.)
+                settings.callBudget = .seconds(8)
                 return try await collect(settings, environment, into: out)
             }
             #expect(live.report.findings.isEmpty)
