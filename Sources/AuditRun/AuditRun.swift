@@ -209,11 +209,7 @@ public struct AuditRun: Sendable {
 
     func gatherLive(_ session: LiveSession, into gathered: Gathered) async throws -> SourceSummary {
         var summary = SourceSummary(kind: session.sourceKind, regions: [], location: session.location)
-        for text in session.accountNotes {
-            guard let skipped = SkippedAccount(sessionNote: text) else {
-                summary.notes.append(text)
-                continue
-            }
+        for skipped in session.skippedAccounts {
             summary.notes.append(skipped.note)
             summary.skipped.append(skipped.saved)
         }

@@ -149,9 +149,9 @@ public struct LiveSession: Sendable {
     public var isEmulated: Bool
     /// Accounts collected at once (each account's collection gets its share of the cluster concurrency).
     public var accountConcurrency = 1
-    /// What the account discovery could not audit (inactive members, roles that cannot be assumed): completeness
-    /// notes of the run.
-    public var accountNotes: [String] = []
+    /// The accounts discovery leaves out (inactive members, roles that cannot be assumed, `--account` ids not in the
+    /// directory): completeness notes of the run, and entries of a collected folder's `accounts.json`.
+    var skippedAccounts: [SkippedAccount] = []
     /// Notes that change nothing in the verdict (a shard without accounts).
     public var information: [String] = []
 }
@@ -265,7 +265,7 @@ struct LiveConnector {
             client: client, accounts: accounts, collectionOptions: collection,
             sourceKind: emulator == nil ? .live : .emulator,
             location: endpoint?.absoluteString ?? "Alibaba Cloud CS API", isEmulated: emulator != nil,
-            accountConcurrency: settings.accountConcurrency, accountNotes: selection.notes,
+            accountConcurrency: settings.accountConcurrency, skippedAccounts: selection.skipped,
             information: selection.information)
     }
 

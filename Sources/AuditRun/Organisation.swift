@@ -14,9 +14,6 @@ struct AccountSelection {
     var skipped: [SkippedAccount] = []
     /// Informational notes that change nothing in the verdict (an empty shard).
     var information: [String] = []
-
-    /// ``skipped`` as `LiveSession.accountNotes` carries them to the run (``SkippedAccount/sessionNote``).
-    var notes: [String] { skipped.map(\.sessionNote) }
 }
 
 /// An account the run does not audit, and why: a completeness note of the live run, and what `collect` saves of it
@@ -41,11 +38,6 @@ struct SkippedAccount: Sendable, Equatable {
         note = "account \(accountId) (--account) is not a member of \(scope)"
     }
 
-    private init(saved: SavedAccounts.Skipped, note: String) {
-        self.saved = saved
-        self.note = note
-    }
-
     /// What `audit --from` says of an account its folder's collection did not audit.
     static func savedNote(_ saved: SavedAccounts.Skipped) -> String {
         "account \(label(saved)) was not audited when the evidence was collected: \(InertText.escaped(saved.reason))"
@@ -54,28 +46,6 @@ struct SkippedAccount: Sendable, Equatable {
     /// `<id> (<name>)`, the name made inert (``LiveConnector/inert(_:)``); `<id>` alone without a name.
     static func label(_ saved: SavedAccounts.Skipped) -> String {
         saved.accountName.map { "\(saved.accountId) (\(LiveConnector.inert($0)))" } ?? saved.accountId
-    }
-
-    /// The account as one string, for `LiveSession.accountNotes` (its only field for what discovery leaves out,
-    /// built in `LiveConnector.connect`): a JSON object, read back by ``init(sessionNote:)``. A string that is not
-    /// one (no such producer exists) is kept as a note of its own, with nothing to save.
-    var sessionNote: String {
-        var members: [String: JSONValue] = [
-            "accountId": .string(saved.accountId), "reason": .string(saved.reason), "note": .string(note),
-        ]
-        if let name = saved.accountName { members["accountName"] = .string(name) }
-        return JSONValue.object(members).serialized()
-    }
-
-    /// The account ``sessionNote`` describes; `nil` for any other string.
-    init?(sessionNote: String) {
-        guard let value = try? JSONValue.parse(sessionNote),
-            let id = value["accountId"]?.stringValue, let reason = value["reason"]?.stringValue,
-            let note = value["note"]?.stringValue
-        else { return nil }
-        self.init(
-            saved: SavedAccounts.Skipped(accountId: id, accountName: value["accountName"]?.stringValue, reason: reason),
-            note: note)
     }
 }
 
