@@ -516,8 +516,9 @@ def organisation_case(args, binaries, latency, rate):
     second, the emulator's default burst of Q/10), audited with --resource-directory from the management account.
 
     Floors: the API's (every member at once: the directory listing, one AssumeRole, then the busiest member's chain
-    and paced calls) and the one ackguard's --account-concurrency A chooses (the members in ceil(M'/A) waves, M' the
-    members it can audit)."""
+    and paced calls) and the one ackguard's --concurrency C sets: every listed account's clusters share C places
+    (--account-concurrency bounds only the listings), and each cluster holds its place for at least its two dependent
+    CS round trips (the add-on, then the kubeconfig), so the clusters need at least N x 2L / C."""
     match = re.fullmatch(r"(\d+)x(\d+)", args.organisation)
     if not match:
         sys.exit("benchmark: --organisation takes MxK, e.g. 50x100")
@@ -560,12 +561,11 @@ def organisation_case(args, binaries, latency, rate):
     # and the kubeconfig at most: the busiest API needs per_member calls, beyond the burst paced at Q.
     member_floor = latency * 5 + max(per_member - burst, 0) / rate
     api_floor = latency * 2 + member_floor  # ListAccounts, AssumeRole, then every member at once
-    width = args.account_concurrency or 4
-    waves = math.ceil(audited / width)
-    tool_floor = latency * 2 + waves * member_floor
+    concurrency = 128  # ackguard's default --concurrency
+    tool_floor = max(api_floor, latency * 2 + len(findings) * 2 * latency / concurrency)
     print()
-    print(f"| members | clusters | Q/s per member | accounts audited | wall s | API floor s | floor at A={width} s | "
-          "wall/floor(A) | first finding s | CPU s | peak RSS MB | CS calls | throttled |")
+    print(f"| members | clusters | Q/s per member | accounts audited | wall s | API floor s | floor at C={concurrency} s | "
+          "wall/floor(C) | first finding s | CPU s | peak RSS MB | CS calls | throttled |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     first = result.get("first_finding")
     print(f"| {members} | {len(findings)} | {rate:g} | {audited} | {result['wall']:.2f} | {api_floor:.2f} | "
