@@ -114,3 +114,25 @@ public struct FixFlow: Sendable {
         return answer == "y" || answer == "yes"
     }
 }
+
+extension FixFlow {
+    /// Why a `fix` command line does not hold together (one line), or `nil`: `--rollback` with `--apply` or
+    /// `--create-replacement`, `--create-replacement` without `--apply`, a rollout timeout under a second, a pod
+    /// vSwitch that is not an id, or no Kubernetes access (every fix reads and writes the cluster's API).
+    public static func problem(
+        apply: Bool, rollback: String?, createReplacement: Bool, rolloutTimeout: Int, podVSwitches: [String],
+        noKubernetes: Bool
+    ) -> String? {
+        if rollback != nil && apply { return "--rollback restores a file; do not combine it with --apply" }
+        if rollback != nil && createReplacement {
+            return "--create-replacement belongs to --apply, not to --rollback"
+        }
+        if createReplacement && !apply { return "--create-replacement needs --apply" }
+        if rolloutTimeout < 1 { return "--rollout-timeout must be at least 1 second" }
+        for id in podVSwitches where id.isEmpty || id.contains(where: \.isWhitespace) {
+            return "--pod-vswitch '\(id)' is not a vSwitch id"
+        }
+        if noKubernetes { return "fix needs the clusters' Kubernetes APIs; drop --no-kubernetes" }
+        return nil
+    }
+}

@@ -102,3 +102,16 @@ extension HistoryAccess {
         }
     }
 }
+
+extension HistoryAccess {
+    /// Why a `diff` command line does not hold together (one line), or `nil`: one of `--old-run`/`--new-run`
+    /// without the other, run ids mixed with scan ids, an invalid run id.
+    public static func diffProblem(old: Int64?, new: Int64?, oldRun: String?, newRun: String?) -> String? {
+        if (oldRun == nil) != (newRun == nil) { return "--old-run and --new-run go together" }
+        if oldRun != nil, old != nil || new != nil { return "give scan ids or --old-run/--new-run, not both" }
+        for (name, value) in [("--old-run", oldRun), ("--new-run", newRun)] {
+            if let value, let problem = ScanPart.runIdProblem(value) { return "\(name): \(problem)" }
+        }
+        return nil
+    }
+}

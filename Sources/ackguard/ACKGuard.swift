@@ -47,16 +47,14 @@ struct ACKGuard: AsyncParsableCommand {
                 var synchronous = command
                 try synchronous.run()
             }
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as CleanExit {
-            exit(withError: error)
-        } catch let error as ValidationError {
-            exit(withError: error)
         } catch {
-            // `ackguard audit --help` parses to argument-parser's own help command, whose run() throws its internal
-            // CommandError: that is the help screen to print (exit 0), not a failure to classify.
-            if String(reflecting: type(of: error)) == "ArgumentParser.CommandError" { exit(withError: error) }
+            // Argument-parser's own outcomes keep their meaning; `ackguard audit --help` parses to its help command,
+            // whose run() throws the internal CommandError: the help screen to print (exit 0), not a failure.
+            if error is ExitCode || error is CleanExit || error is ValidationError
+                || String(reflecting: type(of: error)) == "ArgumentParser.CommandError"
+            {
+                exit(withError: error)
+            }
             let failure = RunFailure.classify(error)
             Terminal.error(failure.description)
             exit(withError: ExitCode(failure.exitCode))

@@ -35,12 +35,8 @@ struct DiffCommand: AsyncParsableCommand {
     var format: HistoryOutputFormat = .table
 
     func validate() throws {
-        if (oldRun == nil) != (newRun == nil) { throw ValidationError("--old-run and --new-run go together") }
-        if oldRun != nil, old != nil || new != nil {
-            throw ValidationError("give scan ids or --old-run/--new-run, not both")
-        }
-        for (name, value) in [("--old-run", oldRun), ("--new-run", newRun)] {
-            if let value, let problem = ScanPart.runIdProblem(value) { throw ValidationError("\(name): \(problem)") }
+        if let problem = HistoryAccess.diffProblem(old: old, new: new, oldRun: oldRun, newRun: newRun) {
+            throw ValidationError(problem)
         }
     }
 

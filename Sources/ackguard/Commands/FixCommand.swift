@@ -83,19 +83,11 @@ struct FixCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if rollback != nil && apply {
-            throw ValidationError("--rollback restores a file; do not combine it with --apply")
-        }
-        if rollback != nil && createReplacement {
-            throw ValidationError("--create-replacement belongs to --apply, not to --rollback")
-        }
-        if createReplacement && !apply { throw ValidationError("--create-replacement needs --apply") }
-        if rolloutTimeout < 1 { throw ValidationError("--rollout-timeout must be at least 1 second") }
-        for id in podVSwitches where id.isEmpty || id.contains(where: \.isWhitespace) {
-            throw ValidationError("--pod-vswitch '\(id)' is not a vSwitch id")
-        }
-        if liveOptions.noKubernetes {
-            throw ValidationError("fix needs the clusters' Kubernetes APIs; drop --no-kubernetes")
+        if let problem = FixFlow.problem(
+            apply: apply, rollback: rollback, createReplacement: createReplacement, rolloutTimeout: rolloutTimeout,
+            podVSwitches: podVSwitches, noKubernetes: liveOptions.noKubernetes)
+        {
+            throw ValidationError(problem)
         }
         if let output {
             try OutputFile.validate(

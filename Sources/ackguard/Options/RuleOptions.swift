@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import AuditRun
 
 /// Which rules, and how strictly.
 struct RuleOptions: ParsableArguments {
@@ -21,18 +22,13 @@ struct RuleOptions: ParsableArguments {
     var excludedNamespaces: [String] = []
 
     func validate() throws {
-        for rule in rules where RuleID.named(rule) == nil {
-            throw ValidationError(
-                "unknown rule '\(rule)'; use ack-network-policy-support, ack-network-policy-coverage or all")
-        }
+        do { _ = try resolved() } catch { throw ValidationError(error.description) }
     }
 
-    var selectedRules: Set<RuleID> {
-        if rules.isEmpty { return [.networkPolicySupport] }
-        return Set(rules.flatMap { RuleID.named($0) ?? [] })
-    }
+    /// The rule options as the library takes them (checked by `validate()`).
+    var auditOptions: AuditOptions { (try? resolved()) ?? AuditOptions() }
 
-    var auditOptions: AuditOptions {
-        AuditOptions(rules: selectedRules, strict: strict, excludedNamespaces: Set(excludedNamespaces))
+    func resolved() throws(RunFailure) -> AuditOptions {
+        try AuditOptions(ruleNames: rules, strict: strict, excludedNamespaces: excludedNamespaces)
     }
 }
