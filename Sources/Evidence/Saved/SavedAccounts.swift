@@ -109,24 +109,8 @@ public struct SavedAccounts: Sendable, Equatable {
         var accountPlace: [String: Int] = [:]
         var clusterOwner: [String: String] = [:]
         for (index, entry) in entries.enumerated() {
-            let place = "accounts item \(index + 1)"
-            guard entry.objectValue != nil else { throw refuse("\(place) is not an object") }
-            guard let id = entry["accountId"]?.stringValue else {
-                throw refuse("\(place) has no \"accountId\" string")
-            }
-            if let problem = accountIdProblem(id) { throw refuse("\(place): \(problem)") }
-            if let earlier = accountPlace[id] {
-                throw refuse("account \(id) appears twice (accounts items \(earlier + 1) and \(index + 1))")
-            }
+            let (id, name) = try accountEntry(entry, index: index, list: "accounts", seen: accountPlace, refuse: refuse)
             accountPlace[id] = index
-            var name: String?
-            switch entry["accountName"] {
-            case nil, .null?: break
-            case .string(let text)?:
-                if let problem = accountNameProblem(text) { throw refuse("account \(id): \(problem)") }
-                name = text
-            default: throw refuse("account \(id): \"accountName\" is not a string")
-            }
             var clusterIds: [String] = []
             switch entry["clusters"] {
             case nil, .null?: break
@@ -155,6 +139,27 @@ public struct SavedAccounts: Sendable, Equatable {
         return SavedAccounts(accounts: accounts, skipped: skipped)
     }
 
+    /// One item of the `accounts` or `skipped` list: an object with a valid `accountId` not seen before in that
+    /// list, and an optional `accountName`.
+    private static func accountEntry(
+        _ entry: JSONValue, index: Int, list: String, seen: [String: Int], refuse: (String) -> EvidenceFileError
+    ) throws(EvidenceFileError) -> (id: String, name: String?) {
+        let place = "\(list) item \(index + 1)"
+        guard entry.objectValue != nil else { throw refuse("\(place) is not an object") }
+        guard let id = entry["accountId"]?.stringValue else { throw refuse("\(place) has no \"accountId\" string") }
+        if let problem = accountIdProblem(id) { throw refuse("\(place): \(problem)") }
+        if let earlier = seen[id] {
+            throw refuse("account \(id) appears twice (\(list) items \(earlier + 1) and \(index + 1))")
+        }
+        switch entry["accountName"] {
+        case nil, .null?: return (id, nil)
+        case .string(let text)?:
+            if let problem = accountNameProblem(text) { throw refuse("account \(id): \(problem)") }
+            return (id, text)
+        default: throw refuse("account \(id): \"accountName\" is not a string")
+        }
+    }
+
     /// The `skipped` member: absent or `null` is none.
     private static func decodeSkipped(
         _ value: JSONValue?, accountPlace: [String: Int], refuse: (String) -> EvidenceFileError
@@ -168,28 +173,13 @@ public struct SavedAccounts: Sendable, Equatable {
         var skipped: [Skipped] = []
         var skippedPlace: [String: Int] = [:]
         for (index, entry) in entries.enumerated() {
-            let place = "skipped item \(index + 1)"
-            guard entry.objectValue != nil else { throw refuse("\(place) is not an object") }
-            guard let id = entry["accountId"]?.stringValue else {
-                throw refuse("\(place) has no \"accountId\" string")
-            }
-            if let problem = accountIdProblem(id) { throw refuse("\(place): \(problem)") }
-            if let earlier = skippedPlace[id] {
-                throw refuse("account \(id) appears twice (skipped items \(earlier + 1) and \(index + 1))")
-            }
+            let (id, name) = try accountEntry(entry, index: index, list: "skipped", seen: skippedPlace, refuse: refuse)
             if let audited = accountPlace[id] {
                 throw refuse(
-                    "account \(id) is both audited (accounts item \(audited + 1)) and not audited (\(place))")
+                    "account \(id) is both audited (accounts item \(audited + 1)) and not audited "
+                        + "(skipped item \(index + 1))")
             }
             skippedPlace[id] = index
-            var name: String?
-            switch entry["accountName"] {
-            case nil, .null?: break
-            case .string(let text)?:
-                if let problem = accountNameProblem(text) { throw refuse("account \(id): \(problem)") }
-                name = text
-            default: throw refuse("account \(id): \"accountName\" is not a string")
-            }
             guard let reason = entry["reason"]?.stringValue, !reason.isEmpty else {
                 throw refuse("account \(id): \"reason\" is missing, empty or not a string")
             }
