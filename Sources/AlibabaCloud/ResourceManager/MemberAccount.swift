@@ -17,10 +17,15 @@ public struct MemberAccount: Sendable, Hashable {
 
     /// Longest display name accepted (the console allows far fewer characters).
     public static let maxDisplayNameLength = 256
-    /// The statuses of a member that has joined and is active: the documented `CreateSuccess` (created in the
-    /// directory) and `InviteSuccess` (invited and joined). Every other status (`PromoteVerifying`,
-    /// `PromoteFailed`, `PromoteExpired`, `PromoteCancelled`, removal in progress, …) is not auditable.
-    public static let auditableStatuses: Set<String> = ["CreateSuccess", "InviteSuccess"]
+    /// The statuses ListAccounts documents, every one of a member account that exists in the directory: created
+    /// (`CreateSuccess`), invited and joined (`InviteSuccess`), or a resource account being or having been upgraded
+    /// to a cloud account (`PromoteVerifying`, `PromoteFailed`, `PromoteExpired`, `PromoteCancelled`,
+    /// `PromoteSuccess`: the account stays a member whatever the upgrade did). Any other status (a removal in
+    /// progress, a status added later) is not auditable: a completeness note, never a silent gap.
+    public static let auditableStatuses: Set<String> = [
+        "CreateSuccess", "InviteSuccess", "PromoteVerifying", "PromoteFailed", "PromoteExpired", "PromoteCancelled",
+        "PromoteSuccess",
+    ]
 
     public init(accountId: String, displayName: String, status: String, type: String, folderId: String?) throws {
         try Self.validate(accountId: accountId)
