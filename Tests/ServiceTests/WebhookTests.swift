@@ -279,7 +279,9 @@ struct WebhookTests {
                 let clock = ContinuousClock()
                 let took = await clock.measure { await notifier.observe(after, before: before) }
                 #expect(took >= .milliseconds(900))  // three timeouts
-                #expect(took < .seconds(10))
+                // Without the timeout a silent receiver holds the delivery for ever; the bound is loose because the
+                // full suite's parallel load (an in-process emulator on the same event loops) delays timers a lot.
+                #expect(took < .seconds(60))
                 let lost = log.atLeast(.warning)
                 #expect(lost.count == 1)
                 #expect(lost.first?.contains("dropped after 3 attempts") == true)
@@ -314,7 +316,9 @@ struct WebhookTests {
                     id: 2, startedAt: Self.start, finishedAt: Self.start, report: Self.fleet(.fail, count: 50))
                 #expect(WebhookNotifier.events(for: after, before: before).count == 50)
                 let took = await ContinuousClock().measure { await notifier.observe(after, before: before) }
-                #expect(took < .seconds(5))  // 50 events × 3 tries × 300 ms would be 45 s
+                // One event's tries, not 50 events × 3 tries × 300 ms (45 s unloaded): the log lines below say which
+                // happened; the time bound is loose for the full suite's load, which delays timers.
+                #expect(took < .seconds(40))
                 let lines = log.atLeast(.warning)
                 #expect(lines.count == 2)
                 #expect(lines.first?.contains("dropped after 3 attempts") == true)
