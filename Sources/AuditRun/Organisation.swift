@@ -60,7 +60,7 @@ extension LiveConnector {
     ) async throws -> AccountSelection {
         let manager = ResourceManagerClient(
             httpClient: httpClient, credentials: base, endpoint: resourceManagerEndpoint, options: clientOptions)
-        let members: [MemberAccount]
+        var members: [MemberAccount]
         let scope = settings.resourceDirectoryFolder.map { "folder \($0)" } ?? "the Resource Directory"
         do {
             if let folder = settings.resourceDirectoryFolder {
@@ -81,6 +81,25 @@ extension LiveConnector {
             throw RunFailure("cannot list the member accounts of \(scope)", at: failure.location, failure.why)
         }
         var selection = AccountSelection()
+        // The caller's own account (the management account's, or a delegated administrator's) is audited with the
+        // caller's credentials: it has no member role to assume, and ListAccounts may not list it (its
+        // documentation does not say). A whole-directory scan adds it when it is not listed.
+        var callerAccount: String?
+        do {
+            callerAccount = try await CallerIdentity.accountId(
+                base: base, environment: roleEnvironment, httpClient: httpClient)
+        } catch {
+            selection.information.append(
+                "cannot tell which account the credentials belong to (STS GetCallerIdentity: \(error)); every listed "
+                    + "account is reached through its member role")
+        }
+        if let caller = callerAccount, settings.resourceDirectoryFolder == nil,
+            !members.contains(where: { $0.accountId == caller }),
+            let own = try? MemberAccount(
+                accountId: caller, displayName: "", status: "CreateSuccess", type: "CloudAccount", folderId: nil)
+        {
+            members.append(own)
+        }
         let listed = Set(members.map(\.accountId))
         for id in settings.includedAccounts where !listed.contains(id) {
             if inShard(id) { selection.skipped.append(SkippedAccount(notMemberOf: scope, accountId: id)) }
@@ -93,7 +112,13 @@ extension LiveConnector {
         }
         var active: [MemberAccount] = []
         for member in chosen {
-            if member.isAuditable {
+            if member.accountId == callerAccount {
+                selection.accounts.append(
+                    .init(
+                        accountId: member.accountId, accountName: member.displayName.isEmpty ? nil : member.displayName,
+                        isDirectoryMember: true,
+                        client: CSClient(httpClient: httpClient, credentials: base, options: options)))
+            } else if member.isAuditable {
                 active.append(member)
             } else {
                 selection.skipped.append(

@@ -99,6 +99,45 @@ struct OrganisationTests {
         return (reply.json?["clusters"]?.arrayValue ?? []).compactMap { $0["cluster_id"]?.stringValue }
     }
 
+    // MARK: STS GetCallerIdentity
+
+    @Test("GetCallerIdentity names the account of the signing key: the management account's, or a member's STS key")
+    func callerIdentity() async throws {
+        try await withEmulatorServer(Self.configuration()) { emulator in
+            let own = try await rpc(emulator, ["Action": "GetCallerIdentity"], version: "2015-04-01")
+            #expect(own.status == 200)
+            #expect(own.json?["AccountId"]?.stringValue == Self.management)
+            #expect(own.json?["IdentityType"]?.stringValue == "Account")
+
+            let member = Self.members[0].accountId
+            let assumed = try await assumeRole(emulator, account: member)
+            let credentials = try #require(assumed.json?["Credentials"])
+            var parameters = ["Action": "GetCallerIdentity", "Format": "JSON", "Version": "2015-04-01"]
+            RPCSigner.sign(
+                method: "GET", parameters: &parameters,
+                credential: SigningCredential(
+                    accessKeyId: try #require(credentials["AccessKeyId"]?.stringValue),
+                    accessKeySecret: try #require(credentials["AccessKeySecret"]?.stringValue),
+                    securityToken: try #require(credentials["SecurityToken"]?.stringValue)),
+                date: Date(), nonce: UUID().uuidString)
+            let encoded = parameters.keys.sorted().map {
+                "\(PercentEncoding.rfc3986($0))=\(PercentEncoding.rfc3986(parameters[$0] ?? ""))"
+            }.joined(separator: "&")
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: emulator.endpoint.absoluteString + "/sts?" + encoded), timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let json = try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+            #expect(response.status.code == 200)
+            #expect(json["AccountId"]?.stringValue == member)
+            #expect(json["IdentityType"]?.stringValue == "AssumedRoleUser")
+
+            let forged = try await rpc(
+                emulator, ["Action": "GetCallerIdentity"], version: "2015-04-01", secret: "not-the-secret")
+            #expect(forged.status == 400)
+            #expect(forged.json?["AccountId"] == nil)
+        }
+    }
+
     // MARK: ResourceManager
 
     @Test("ListAccounts pages the management account and every member, 1 to 100 a page, and refuses more")

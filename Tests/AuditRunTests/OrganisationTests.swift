@@ -90,6 +90,44 @@ struct OrganisationTests {
         }
     }
 
+    @Test(
+        "the caller's own account is audited with its own credentials, listed by ListAccounts or not; not added to a folder scan",
+        arguments: [true, false])
+    func callerAccount(listed: Bool) async throws {
+        var configuration = Self.organisationConfiguration()
+        configuration.organisation?.listsManagementAccount = listed
+        try await withEmulatorServer(configuration) { emulator in
+            try await withTemporaryFolder(prefix: "ackguard-org-home") { home in
+                var settings = LiveSettings()
+                settings.endpoint = emulator.endpoint.absoluteString
+                settings.stsEndpoint = emulator.endpoint.absoluteString
+                settings.resourceManagerEndpoint = emulator.endpoint.absoluteString
+                settings.resourceDirectory = true
+                settings.noKubernetes = true
+                let environment = [
+                    "ALIBABA_CLOUD_ACCESS_KEY_ID": emulator.accessKeys[0].id,
+                    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": emulator.accessKeys[0].secret,
+                    "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true", "HOME": home.path,
+                ]
+                let outcome = try await run(settings, environment)
+                let counts = await emulator.requestCounts()
+                // The eleven members that are not PendingRemove are assumed (member-02's role is missing: its note);
+                // the management account is reached with the caller's own key, never through a role.
+                #expect(counts["AssumeRole"] == 11)
+                #expect(counts["GetCallerIdentity"] == 1)
+                let management = outcome.report.findings.filter { $0.accountId == Self.management }
+                #expect(management.count == 3)
+                #expect(management.allSatisfy { $0.accountName == (listed ? "management" : nil) })
+                #expect(outcome.completenessNotes.count == 2)
+
+                // A folder scan audits that folder's members only: the caller's account is not added to it.
+                settings.resourceDirectoryFolder = configuration.organisation?.folders.first?.id
+                let folder = try await run(settings, environment)
+                #expect(!folder.report.findings.contains { $0.accountId == Self.management })
+            }
+        }
+    }
+
     @Test("a member whose role cannot be assumed makes a clean run exit 3")
     func missingRoleExitsIncomplete() async throws {
         try await withOrganisation { settings, environment in

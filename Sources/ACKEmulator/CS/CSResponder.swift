@@ -65,7 +65,7 @@ struct CSResponder: HTTPResponder {
         }
 
         let principal: EmulatorState.Principal
-        if route == .assumeRole {
+        if route.isSTS {
             principal = EmulatorState.Principal(accessKeyId: "", isTemporary: false)
         } else {
             switch await state.authenticate(csRequest) {
@@ -73,7 +73,7 @@ struct CSResponder: HTTPResponder {
             case .failure(let error): return await errorResponse(error, host: host)
             }
         }
-        if let version = csRequest.header("x-acs-version"), route != .assumeRole, version != "2015-12-15" {
+        if let version = csRequest.header("x-acs-version"), !route.isSTS, version != "2015-12-15" {
             return await errorResponse(
                 .gateway(400, "InvalidVersion", "Specified parameter Version is not valid."), host: host)
         }

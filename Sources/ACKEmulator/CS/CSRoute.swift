@@ -17,6 +17,11 @@ enum CSRoute: Sendable, Equatable {
     case describeRegions
     /// STS `AssumeRole` (RPC style) on `/` or `/sts`.
     case assumeRole
+    /// STS `GetCallerIdentity` (RPC style) on `/` or `/sts`.
+    case getCallerIdentity
+
+    /// An STS call: RPC-signed in its query, not an ACS3/ROA CS call.
+    var isSTS: Bool { self == .assumeRole || self == .getCallerIdentity }
 
     /// The API action name, as the request log counts it.
     var action: String {
@@ -37,6 +42,7 @@ enum CSRoute: Sendable, Equatable {
         case .describeTaskInfo: "DescribeTaskInfo"
         case .describeRegions: "DescribeRegions"
         case .assumeRole: "AssumeRole"
+        case .getCallerIdentity: "GetCallerIdentity"
         }
     }
 
@@ -55,9 +61,13 @@ enum CSRoute: Sendable, Equatable {
     static func match(method: String, segments: [String], query: [String: String]) -> CSRoute? {
         switch (method, segments.count) {
         case ("GET", 0), ("POST", 0):
+            if query["Action"] == "GetCallerIdentity" { return .getCallerIdentity }
             return query["Action"] == "AssumeRole" ? .assumeRole : nil
         case ("GET", 1), ("POST", 1):
-            if segments[0] == "sts" { return query["Action"] == "AssumeRole" || method == "POST" ? .assumeRole : nil }
+            if segments[0] == "sts" {
+                if query["Action"] == "GetCallerIdentity" { return .getCallerIdentity }
+                return query["Action"] == "AssumeRole" || method == "POST" ? .assumeRole : nil
+            }
             if method == "GET" && segments[0] == "clusters" { return .describeClusters }
             if method == "GET" && segments[0] == "regions" { return .describeRegions }
             if method == "POST" && segments[0] == "clusters" { return .createCluster }

@@ -35,6 +35,7 @@ extension EmulatorState {
         case .describeTaskInfo(let taskId): describeTaskInfo(taskId)
         case .describeRegions: .success(.json(describeRegions(request.query)))
         case .assumeRole: assumeRole(request).map(CSReply.json)
+        case .getCallerIdentity: callerIdentity(request).map(CSReply.json)
         }
     }
 

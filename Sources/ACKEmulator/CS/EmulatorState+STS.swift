@@ -83,4 +83,29 @@ extension EmulatorState {
         let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<count).map { _ in characters[Int(random.next() % UInt64(characters.count))] })
     }
+
+    /// STS `GetCallerIdentity` (RPC style): verifies the RPC signature and names the account of the key that signed:
+    /// a member's own key or an STS key issued into a member is that member, any other the management account.
+    func callerIdentity(_ request: CSRequest) -> Result<JSONValue, CSError> {
+        var parameters = request.query
+        let contentType = request.header("content-type") ?? ""
+        if request.method == "POST", contentType.hasPrefix("application/x-www-form-urlencoded") {
+            parameters.merge(CSRequest.parseForm(String(decoding: request.body, as: UTF8.self))) { _, form in form }
+        }
+        guard parameters["Action"] == "GetCallerIdentity" else { return .failure(.apiNotFound) }
+        let accessKeyId: String
+        switch authenticateRPC(request, parameters: parameters) {
+        case .success(let principal): accessKeyId = principal.accessKeyId
+        case .failure(let error): return .failure(error)
+        }
+        let account = account(ofAccessKey: accessKeyId)
+        let temporary = temporaryCredentials[accessKeyId]
+        return .success([
+            "RequestId": .string(newRequestId()),
+            "AccountId": .string(account),
+            "PrincipalId": .string(account),
+            "IdentityType": .string(temporary == nil ? "Account" : "AssumedRoleUser"),
+            "Arn": .string(temporary.map { "\($0.roleArn)/ackguard" } ?? "acs:ram::\(account):root"),
+        ])
+    }
 }

@@ -11,6 +11,9 @@ public struct EmulatorOrganisation: Sendable, Equatable {
     public var members: [EmulatorMemberAccount]
     /// The management account's display name (it is listed by `ListAccounts` too, in the root folder).
     public var managementDisplayName: String
+    /// Whether `ListAccounts` lists the management account (Alibaba Cloud's documentation does not say; true by
+    /// default, false to check that a scan audits it anyway).
+    public var listsManagementAccount = true
 
     public init(
         resourceDirectoryId: String = "rd-emul01",

@@ -143,7 +143,7 @@ extension EmulatorState {
         let management = DirectoryAccount(
             accountId: accountId, displayName: organisation.managementDisplayName, status: "CreateSuccess",
             type: "CloudAccount", folderId: organisation.rootFolder.id, joinTime: joined)
-        return [management]
+        return (organisation.listsManagementAccount ? [management] : [])
             + organisation.members.map {
                 DirectoryAccount(
                     accountId: $0.accountId, displayName: $0.displayName, status: $0.status, type: $0.type,

@@ -21,6 +21,21 @@ struct STSClient: Sendable {
         secrets: [String],
         providerName: String
     ) async throws -> ACSCredential {
+        let (object, endpointText) = try await send(action: action, parameters: parameters, secrets: secrets)
+        let source = "STS \(action)"
+        guard let credentials = object["Credentials"] as? [String: Any] else {
+            throw CredentialError.invalidResponse(
+                source: source, endpoint: endpointText, reason: "no 'Credentials' object")
+        }
+        return try Self.credential(
+            from: credentials, source: source, endpoint: endpointText, providerName: providerName)
+    }
+
+    /// Sends `parameters` and returns the answer's JSON object (and the endpoint as errors name it); an STS error
+    /// answer is a `CredentialError` with its code and request id, `secrets` redacted from its message.
+    func send(action: String, parameters: [String: String], secrets: [String]) async throws
+        -> (object: [String: Any], endpoint: String)
+    {
         let url = Self.url(endpoint: endpoint, parameters: parameters)
         let endpointText = CredentialHTTP.redacted(url)
         let response = try await http.send(.GET, url: url, timeout: Self.timeout, source: "STS \(action)")
@@ -33,17 +48,11 @@ struct STSClient: Sendable {
                 code: Redaction.clean(code, secrets: secrets),
                 message: message, requestId: Self.string(object, "RequestId", "requestId"))
         }
-        let source = "STS \(action)"
         guard let object else {
             throw CredentialError.invalidResponse(
-                source: source, endpoint: endpointText, reason: "body is not a JSON object")
+                source: "STS \(action)", endpoint: endpointText, reason: "body is not a JSON object")
         }
-        guard let credentials = object["Credentials"] as? [String: Any] else {
-            throw CredentialError.invalidResponse(
-                source: source, endpoint: endpointText, reason: "no 'Credentials' object")
-        }
-        return try Self.credential(
-            from: credentials, source: source, endpoint: endpointText, providerName: providerName)
+        return (object, endpointText)
     }
 
     /// Decodes the `AccessKeyId`/`AccessKeySecret`/`SecurityToken`/`Expiration` quadruple shared by STS, the ECS
