@@ -32,6 +32,16 @@ struct OrganisationTests {
         _ configuration: EmulatorConfiguration = Self.organisationConfiguration(),
         _ body: (_ settings: LiveSettings, _ environment: [String: String]) async throws -> T
     ) async throws -> T {
+        try await withOrganisationEmulator(configuration) { settings, environment, _ in
+            try await body(settings, environment)
+        }
+    }
+
+    /// ``withOrganisation(_:_:)`` that also hands over the emulator (its request counts).
+    func withOrganisationEmulator<T>(
+        _ configuration: EmulatorConfiguration,
+        _ body: (_ settings: LiveSettings, _ environment: [String: String], _ emulator: Emulator) async throws -> T
+    ) async throws -> T {
         try await withEmulatorServer(configuration) { emulator in
             try await withTemporaryFolder(prefix: "ackguard-org-home") { home in
                 var settings = LiveSettings()
@@ -45,7 +55,7 @@ struct OrganisationTests {
                     "ALIBABA_CLOUD_ACCESS_KEY_SECRET": emulator.accessKeys[0].secret,
                     "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true", "HOME": home.path,
                 ]
-                return try await body(settings, environment)
+                return try await body(settings, environment, emulator)
             }
         }
     }
@@ -96,35 +106,23 @@ struct OrganisationTests {
     func callerAccount(listed: Bool) async throws {
         var configuration = Self.organisationConfiguration()
         configuration.organisation?.listsManagementAccount = listed
-        try await withEmulatorServer(configuration) { emulator in
-            try await withTemporaryFolder(prefix: "ackguard-org-home") { home in
-                var settings = LiveSettings()
-                settings.endpoint = emulator.endpoint.absoluteString
-                settings.stsEndpoint = emulator.endpoint.absoluteString
-                settings.resourceManagerEndpoint = emulator.endpoint.absoluteString
-                settings.resourceDirectory = true
-                settings.noKubernetes = true
-                let environment = [
-                    "ALIBABA_CLOUD_ACCESS_KEY_ID": emulator.accessKeys[0].id,
-                    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": emulator.accessKeys[0].secret,
-                    "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true", "HOME": home.path,
-                ]
-                let outcome = try await run(settings, environment)
-                let counts = await emulator.requestCounts()
-                // The eleven members that are not PendingRemove are assumed (member-02's role is missing: its note);
-                // the management account is reached with the caller's own key, never through a role.
-                #expect(counts["AssumeRole"] == 11)
-                #expect(counts["GetCallerIdentity"] == 1)
-                let management = outcome.report.findings.filter { $0.accountId == Self.management }
-                #expect(management.count == 3)
-                #expect(management.allSatisfy { $0.accountName == (listed ? "management" : nil) })
-                #expect(outcome.completenessNotes.count == 2)
+        try await withOrganisationEmulator(configuration) { settings, environment, emulator in
+            let outcome = try await run(settings, environment)
+            let counts = await emulator.requestCounts()
+            // The eleven members that are not PendingRemove are assumed (member-02's role is missing: its note); the
+            // management account is reached with the caller's own key, never through a role.
+            #expect(counts["AssumeRole"] == 11)
+            #expect(counts["GetCallerIdentity"] == 1)
+            let management = outcome.report.findings.filter { $0.accountId == Self.management }
+            #expect(management.count == 3)
+            #expect(management.allSatisfy { $0.accountName == (listed ? "management" : nil) })
+            #expect(outcome.completenessNotes.count == 2)
 
-                // A folder scan audits that folder's members only: the caller's account is not added to it.
-                settings.resourceDirectoryFolder = configuration.organisation?.folders.first?.id
-                let folder = try await run(settings, environment)
-                #expect(!folder.report.findings.contains { $0.accountId == Self.management })
-            }
+            // A folder scan audits that folder's members only: the caller's account is not added to it.
+            var folderScan = settings
+            folderScan.resourceDirectoryFolder = configuration.organisation?.folders.first?.id
+            let folder = try await run(folderScan, environment)
+            #expect(!folder.report.findings.contains { $0.accountId == Self.management })
         }
     }
 

@@ -6,15 +6,10 @@ extension EmulatorState {
     /// STS `AssumeRole` (RPC style, `GET|POST /?Action=AssumeRole…`, ACK-API.md §4.4): verifies the RPC
     /// signature and issues a temporary `STS.…` key with a security token.
     func assumeRole(_ request: CSRequest) -> Result<JSONValue, CSError> {
-        var parameters = request.query
-        let contentType = request.header("content-type") ?? ""
-        if request.method == "POST", contentType.hasPrefix("application/x-www-form-urlencoded") {
-            parameters.merge(CSRequest.parseForm(String(decoding: request.body, as: UTF8.self))) { _, form in form }
-        }
-        guard parameters["Action"] == "AssumeRole" else { return .failure(.apiNotFound) }
+        let parameters: [String: String]
         let accessKeyId: String
-        switch authenticateRPC(request, parameters: parameters) {
-        case .success(let principal): accessKeyId = principal.accessKeyId
+        switch authenticatedSTS(request, action: "AssumeRole") {
+        case .success(let value): (parameters, accessKeyId) = value
         case .failure(let error): return .failure(error)
         }
 
@@ -87,15 +82,9 @@ extension EmulatorState {
     /// STS `GetCallerIdentity` (RPC style): verifies the RPC signature and names the account of the key that signed:
     /// a member's own key or an STS key issued into a member is that member, any other the management account.
     func callerIdentity(_ request: CSRequest) -> Result<JSONValue, CSError> {
-        var parameters = request.query
-        let contentType = request.header("content-type") ?? ""
-        if request.method == "POST", contentType.hasPrefix("application/x-www-form-urlencoded") {
-            parameters.merge(CSRequest.parseForm(String(decoding: request.body, as: UTF8.self))) { _, form in form }
-        }
-        guard parameters["Action"] == "GetCallerIdentity" else { return .failure(.apiNotFound) }
         let accessKeyId: String
-        switch authenticateRPC(request, parameters: parameters) {
-        case .success(let principal): accessKeyId = principal.accessKeyId
+        switch authenticatedSTS(request, action: "GetCallerIdentity") {
+        case .success(let value): accessKeyId = value.accessKeyId
         case .failure(let error): return .failure(error)
         }
         let account = account(ofAccessKey: accessKeyId)
@@ -107,5 +96,19 @@ extension EmulatorState {
             "IdentityType": .string(temporary == nil ? "Account" : "AssumedRoleUser"),
             "Arn": .string(temporary.map { "\($0.roleArn)/ackguard" } ?? "acs:ram::\(account):root"),
         ])
+    }
+
+    /// An STS call's parameters (the query, and a POST's form) once its RPC signature is verified, with the key that
+    /// signed it; `apiNotFound` when it is not `action`.
+    private func authenticatedSTS(_ request: CSRequest, action: String)
+        -> Result<(parameters: [String: String], accessKeyId: String), CSError>
+    {
+        var parameters = request.query
+        let contentType = request.header("content-type") ?? ""
+        if request.method == "POST", contentType.hasPrefix("application/x-www-form-urlencoded") {
+            parameters.merge(CSRequest.parseForm(String(decoding: request.body, as: UTF8.self))) { _, form in form }
+        }
+        guard parameters["Action"] == action else { return .failure(.apiNotFound) }
+        return authenticateRPC(request, parameters: parameters).map { (parameters, $0.accessKeyId) }
     }
 }
